@@ -1,0 +1,59 @@
+package io.spillway.core.config;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses and prints byte sizes the way people write them in {@code web.xml}: {@code 512},
+ * {@code 64KB}, {@code 10MB}, {@code 4GB}, {@code 1GiB}.
+ *
+ * <p>Units are binary, as in Tomcat and Spring: {@code KB} and {@code KiB} both mean 1024 bytes.
+ * Fractions are allowed ({@code 1.5GB}); the result is rounded down to whole bytes.
+ */
+public final class Sizes {
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19}(?:\\.\\d{1,9})?)\\s*(?:([KMGTP])(?:i?B)?|B)?", Pattern.CASE_INSENSITIVE);
+    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+    private Sizes() {
+    }
+
+    /**
+     * Parses a size.
+     *
+     * @throws IllegalArgumentException when the text is not a size, or does not fit in a long
+     */
+    public static long parse(String text) {
+        Matcher m = SIZE.matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size");
+        }
+        double number = Double.parseDouble(m.group(1));
+        int exponent = m.group(2) == null ? 0 : "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
+        double bytes = number * Math.pow(1024, exponent);
+        if (bytes >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException("too large");
+        }
+        return (long) bytes;
+    }
+
+    /** Formats a byte count for people: {@code 812 MiB}, {@code 3.0 GiB}, {@code 17 B}. */
+    public static String format(long bytes) {
+        if (bytes < 0) {
+            return "-" + format(-bytes);
+        }
+        int unit = 0;
+        double value = bytes;
+        while (value >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        if (unit == 0) {
+            return bytes + " B";
+        }
+        return value >= 100 || value == Math.floor(value) && value >= 10
+                ? String.format(Locale.ROOT, "%.0f %s", value, UNITS[unit])
+                : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+    }
+}

@@ -1,0 +1,169 @@
+package io.spillway.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The effective, immutable configuration of one Spillway filter. Built once from init-params by
+ * {@link ConfigParser}, or in code with {@link #custom()}.
+ *
+ * @param tempDirectory      where streamed parts and resumable chunks live; {@code null} means
+ *                           "the container's temp dir + {@code /spillway}", resolved by the filter
+ * @param maxFileSize        largest single file, counted on real bytes
+ * @param maxRequestSize     largest request body, counted on real bytes
+ * @param maxParts           most parts in one request, nested ones counted
+ * @param maxFieldSize       largest non-file form field
+ * @param maxPartHeaderSize  largest header block of one part
+ * @param inMemoryThreshold  an upload larger than this is never buffered
+ * @param memoryFraction     share of available memory that buffered uploads may hold together
+ * @param criticalHeapRatio  heap usage above which nothing is buffered and health says 503
+ * @param diskReserve        free disk space that uploads may never consume
+ * @param unknownLengthBuffer memory an upload of unknown length may use before it spills to disk
+ * @param probeInterval      how often memory is sampled at most
+ * @param retryAfter         the {@code Retry-After} sent with 503
+ * @param uploadExpiry       time after which an abandoned resumable upload is deleted
+ * @param minUploadRate      bytes per second below which a body is considered a slow drip
+ * @param minRateWindow      how long a body may stay below {@code minUploadRate} before it is cut off
+ * @param progressRetention  how long the progress of a finished upload stays readable
+ */
+public record SpillwayConfig(
+        Path tempDirectory,
+        long maxFileSize,
+        long maxRequestSize,
+        int maxParts,
+        long maxFieldSize,
+        int maxPartHeaderSize,
+        long inMemoryThreshold,
+        double memoryFraction,
+        double criticalHeapRatio,
+        long diskReserve,
+        long unknownLengthBuffer,
+        Duration probeInterval,
+        Duration retryAfter,
+        Duration uploadExpiry,
+        long minUploadRate,
+        Duration minRateWindow,
+        Duration progressRetention) {
+
+    public static final long DEFAULT_MAX_FILE_SIZE = 8L << 30;
+    public static final long DEFAULT_MAX_REQUEST_SIZE = 8L << 30;
+    public static final int DEFAULT_MAX_PARTS = 50;
+    public static final long DEFAULT_MAX_FIELD_SIZE = 1L << 20;
+    public static final int DEFAULT_MAX_PART_HEADER_SIZE = 4 << 10;
+    public static final long DEFAULT_IN_MEMORY_THRESHOLD = 10L << 20;
+    public static final double DEFAULT_MEMORY_FRACTION = 0.5;
+    public static final double DEFAULT_CRITICAL_HEAP_RATIO = 0.9;
+    public static final long DEFAULT_DISK_RESERVE = 512L << 20;
+    public static final long DEFAULT_UNKNOWN_LENGTH_BUFFER = 1L << 20;
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
+    public static final long DEFAULT_MIN_UPLOAD_RATE = 1L << 10;
+    public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(20);
+    public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(5);
+
+    public SpillwayConfig {
+        Objects.requireNonNull(probeInterval, "probeInterval");
+        Objects.requireNonNull(retryAfter, "retryAfter");
+        Objects.requireNonNull(uploadExpiry, "uploadExpiry");
+        Objects.requireNonNull(minRateWindow, "minRateWindow");
+        Objects.requireNonNull(progressRetention, "progressRetention");
+    }
+
+    /** The defaults, as documented in the README. */
+    public static SpillwayConfig ofDefaults() {
+        return custom().build();
+    }
+
+    /** A builder that starts from the defaults. */
+    public static Builder custom() {
+        return new Builder();
+    }
+
+    /** A builder that starts from this configuration. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.tempDirectory = tempDirectory;
+        b.maxFileSize = maxFileSize;
+        b.maxRequestSize = maxRequestSize;
+        b.maxParts = maxParts;
+        b.maxFieldSize = maxFieldSize;
+        b.maxPartHeaderSize = maxPartHeaderSize;
+        b.inMemoryThreshold = inMemoryThreshold;
+        b.memoryFraction = memoryFraction;
+        b.criticalHeapRatio = criticalHeapRatio;
+        b.diskReserve = diskReserve;
+        b.unknownLengthBuffer = unknownLengthBuffer;
+        b.probeInterval = probeInterval;
+        b.retryAfter = retryAfter;
+        b.uploadExpiry = uploadExpiry;
+        b.minUploadRate = minUploadRate;
+        b.minRateWindow = minRateWindow;
+        b.progressRetention = progressRetention;
+        return b;
+    }
+
+    /** One line with every effective value, for the start-up log. */
+    public String describe() {
+        return "tempDirectory=[" + tempDirectory + "], maxFileSize=[" + Sizes.format(maxFileSize)
+                + "], maxRequestSize=[" + Sizes.format(maxRequestSize) + "], maxParts=[" + maxParts
+                + "], maxFieldSize=[" + Sizes.format(maxFieldSize) + "], maxPartHeaderSize=[" + maxPartHeaderSize
+                + "], inMemoryThreshold=[" + Sizes.format(inMemoryThreshold) + "], memoryFraction=[" + memoryFraction
+                + "], criticalHeapRatio=[" + criticalHeapRatio + "], diskReserve=[" + Sizes.format(diskReserve)
+                + "], unknownLengthBuffer=[" + Sizes.format(unknownLengthBuffer)
+                + "], probeInterval=[" + Durations.format(probeInterval) + "], retryAfter=[" + Durations.format(retryAfter)
+                + "], uploadExpiry=[" + Durations.format(uploadExpiry) + "], minUploadRate=[" + Sizes.format(minUploadRate)
+                + "/s], minRateWindow=[" + Durations.format(minRateWindow)
+                + "], progressRetention=[" + Durations.format(progressRetention) + "]";
+    }
+
+    /** Mutable builder for {@link SpillwayConfig}; every field starts at its default. */
+    public static final class Builder {
+        private Path tempDirectory;
+        private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
+        private long maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
+        private int maxParts = DEFAULT_MAX_PARTS;
+        private long maxFieldSize = DEFAULT_MAX_FIELD_SIZE;
+        private int maxPartHeaderSize = DEFAULT_MAX_PART_HEADER_SIZE;
+        private long inMemoryThreshold = DEFAULT_IN_MEMORY_THRESHOLD;
+        private double memoryFraction = DEFAULT_MEMORY_FRACTION;
+        private double criticalHeapRatio = DEFAULT_CRITICAL_HEAP_RATIO;
+        private long diskReserve = DEFAULT_DISK_RESERVE;
+        private long unknownLengthBuffer = DEFAULT_UNKNOWN_LENGTH_BUFFER;
+        private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
+        private Duration retryAfter = DEFAULT_RETRY_AFTER;
+        private Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
+        private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
+        private Duration minRateWindow = DEFAULT_MIN_RATE_WINDOW;
+        private Duration progressRetention = DEFAULT_PROGRESS_RETENTION;
+
+        private Builder() {
+        }
+
+        public Builder tempDirectory(Path v) { tempDirectory = v; return this; }
+        public Builder maxFileSize(long v) { maxFileSize = v; return this; }
+        public Builder maxRequestSize(long v) { maxRequestSize = v; return this; }
+        public Builder maxParts(int v) { maxParts = v; return this; }
+        public Builder maxFieldSize(long v) { maxFieldSize = v; return this; }
+        public Builder maxPartHeaderSize(int v) { maxPartHeaderSize = v; return this; }
+        public Builder inMemoryThreshold(long v) { inMemoryThreshold = v; return this; }
+        public Builder memoryFraction(double v) { memoryFraction = v; return this; }
+        public Builder criticalHeapRatio(double v) { criticalHeapRatio = v; return this; }
+        public Builder diskReserve(long v) { diskReserve = v; return this; }
+        public Builder unknownLengthBuffer(long v) { unknownLengthBuffer = v; return this; }
+        public Builder probeInterval(Duration v) { probeInterval = v; return this; }
+        public Builder retryAfter(Duration v) { retryAfter = v; return this; }
+        public Builder uploadExpiry(Duration v) { uploadExpiry = v; return this; }
+        public Builder minUploadRate(long v) { minUploadRate = v; return this; }
+        public Builder minRateWindow(Duration v) { minRateWindow = v; return this; }
+        public Builder progressRetention(Duration v) { progressRetention = v; return this; }
+
+        public SpillwayConfig build() {
+            return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
+                    maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
+                    unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
+                    progressRetention);
+        }
+    }
+}

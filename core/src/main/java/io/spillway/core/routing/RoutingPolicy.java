@@ -1,0 +1,117 @@
+package io.spillway.core.routing;
+
+import static io.spillway.core.config.Sizes.format;
+
+import io.spillway.core.config.SpillwayConfig;
+import io.spillway.core.memory.MemoryBudget;
+import io.spillway.core.memory.MemoryBudget.Reservation;
+import io.spillway.core.memory.MemorySnapshot;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Decides, from plain numbers, where an upload goes. Pure Java: no servlet types, no clock, no
+ * I/O; the filter passes a memory snapshot and the free disk space it measured.
+ *
+ * <p>The rules, in order:
+ * <ol>
+ *   <li>declared length over {@code maxRequestSize}: REJECTED 413, before a byte is read;</li>
+ *   <li>heap above {@code criticalHeapRatio}: nothing is buffered;</li>
+ *   <li>declared length over {@code inMemoryThreshold}: STREAMED;</li>
+ *   <li>the seed rule: declared length over {@code memoryFraction} of available memory: STREAMED;</li>
+ *   <li>the budget: BUFFERED only if the sum of all reservations stays within
+ *       {@code memoryFraction} of available memory, else STREAMED;</li>
+ *   <li>unknown length: BUFFERED under a small allowance ({@code unknownLengthBuffer}) that
+ *       spills to disk once outgrown;</li>
+ *   <li>a route that may touch the disk needs the declared length (or, unknown, one byte) to
+ *       fit in free space minus {@code diskReserve}: else 507, or 503 with {@code Retry-After}
+ *       when memory is critical too (waiting may help).</li>
+ * </ol>
+ */
+public final class RoutingPolicy {
+
+    private final SpillwayConfig config;
+    private final MemoryBudget budget;
+
+    public RoutingPolicy(SpillwayConfig config, MemoryBudget budget) {
+        this.config = config;
+        this.budget = budget;
+    }
+
+    /** The budget this policy reserves from. */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    /**
+     * Routes one upload.
+     *
+     * @param facts     what the request declares
+     * @param memory    the latest memory reading
+     * @param freeDisk  usable bytes on the temp directory's file store
+     */
+    public Route decide(UploadFacts facts, MemorySnapshot memory, long freeDisk) {
+        long length = facts.declaredLength();
+        if (facts.lengthKnown() && length > config.maxRequestSize()) {
+            return Route.rejected(413, "request body of " + format(length) + " exceeds maxRequestSize "
+                    + format(config.maxRequestSize()));
+        }
+        boolean critical = memory.heapRatio() > config.criticalHeapRatio();
+        Route route = critical ? streamed("heap at " + percent(memory.heapRatio()) + " > criticalHeapRatio "
+                + percent(config.criticalHeapRatio()) + ", nothing is buffered") : chooseMemoryOrDisk(facts, memory);
+        if (route.kind() == Route.Kind.BUFFERED && facts.lengthKnown()) {
+            return route;
+        }
+        long diskNeeded = facts.lengthKnown() ? length : 1;
+        long diskAllowed = freeDisk - config.diskReserve();
+        if (diskNeeded > diskAllowed) {
+            route.release();
+            String disk = "not enough disk space: " + format(diskNeeded) + " needed, "
+                    + format(Math.max(0, diskAllowed)) + " free above diskReserve " + format(config.diskReserve());
+            return critical
+                    ? Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
+                            "memory is critical (heap at " + percent(memory.heapRatio()) + ") and " + disk)
+                    : Route.rejected(507, disk);
+        }
+        return route;
+    }
+
+    private Route chooseMemoryOrDisk(UploadFacts facts, MemorySnapshot memory) {
+        long available = memory.available();
+        long capacity = (long) (config.memoryFraction() * available);
+        String availableWords = percent(config.memoryFraction()) + " of " + format(available)
+                + " available (" + memory.limitingFactor() + ")";
+        if (!facts.lengthKnown()) {
+            long allowance = Math.min(config.unknownLengthBuffer(), config.inMemoryThreshold());
+            return reserve(allowance, capacity)
+                    .map(r -> Route.buffered(r, "unknown length, buffered up to " + format(allowance)
+                            + ", then spilled to disk"))
+                    .orElseGet(() -> streamed("unknown length and the memory budget is exhausted ("
+                            + format(budget.reserved()) + " of " + format(capacity) + " reserved)"));
+        }
+        long length = facts.declaredLength();
+        if (length > config.inMemoryThreshold()) {
+            return streamed(format(length) + " > inMemoryThreshold " + format(config.inMemoryThreshold()));
+        }
+        if (length > capacity) {
+            return streamed(format(length) + " > " + availableWords);
+        }
+        return reserve(length, capacity)
+                .map(r -> Route.buffered(r, format(length) + " reserved, " + format(budget.reserved())
+                        + " of " + format(capacity) + " budget in use"))
+                .orElseGet(() -> streamed("memory budget exhausted: " + format(length) + " requested, "
+                        + format(budget.reserved()) + " of " + format(capacity) + " reserved"));
+    }
+
+    private Optional<Reservation> reserve(long bytes, long capacity) {
+        return budget.tryReserve(bytes, capacity);
+    }
+
+    private static Route streamed(String reason) {
+        return Route.streamed(reason);
+    }
+
+    private static String percent(double ratio) {
+        return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+    }
+}
