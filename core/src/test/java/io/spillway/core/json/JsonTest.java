@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.routing.Route;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -73,6 +74,15 @@ class JsonTest {
     @Test
     void write_otherObjects_areTheirQuotedText() {
         assertEquals("\"/tmp/x\"", Json.write(Path.of("/tmp/x")));
+        assertEquals("\"PT5S\"", Json.write(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void write_pathsInsideADocument_areText() {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("file", Path.of("/tmp/spw-1.part"));
+        doc.put("parts", List.of(Path.of("a"), Path.of("b/c")));
+        assertEquals("{\"file\":\"/tmp/spw-1.part\",\"parts\":[\"a\",\"b/c\"]}", Json.write(doc));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -127,6 +137,7 @@ class JsonTest {
     void parse_fractionsAndExponents_areDoubles() {
         assertEquals(1.5, Json.parse("1.5"));
         assertEquals(1000.0, Json.parse("1e3"));
+        assertEquals(1000.0, Json.parse("1E3"));
         assertEquals(0.025, Json.parse("2.5E-2"));
         assertEquals(-0.0, Json.parse("-0.0"));
         assertEquals(1.0, Json.parse("1.0"));
