@@ -121,6 +121,16 @@ class SampledMemoryProbeTest {
     }
 
     @Test
+    void current_withAnIntervalBeyondTheEndOfTime_neverFailsAndNeverRefreshes() {
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        SampledMemoryProbe sampled = new SampledMemoryProbe(probe, clock, forever, executor);
+        MemorySnapshot first = sampled.current();
+        clock.advance(Duration.ofDays(365L * 1000));
+        assertSame(first, sampled.current());
+        assertEquals(0, executor.submitted());
+    }
+
+    @Test
     void current_staleWithManyConcurrentCallers_schedulesExactlyOneRefresh() throws Exception {
         SampledMemoryProbe sampled = sampled();
         int threads = 32;

@@ -19,7 +19,6 @@ class SystemMemoryProbeTest {
 
         assertTrue(s.heapMax() > 0, s.toString());
         assertTrue(s.heapUsed() > 0 && s.heapUsed() <= s.heapMax(), s.toString());
-        assertEquals(Runtime.getRuntime().maxMemory(), s.heapMax(), "heap max as the JVM sees it");
         assertTrue(s.physicalTotal() > 0, s.toString());
         assertTrue(s.physicalAvailable() > 0 && s.physicalAvailable() <= s.physicalTotal(), s.toString());
         if (s.hasContainerLimit()) {
