@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
  */
 public final class GeneratedStream extends InputStream {
 
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private final SplittableRandom random;
     private final long length;
     private final MessageDigest digest;
@@ -54,12 +57,23 @@ public final class GeneratedStream extends InputStream {
             return -1;
         }
         int n = (int) Math.min(len, length - position);
-        for (int i = 0; i < n; i++) {
+        int i = 0;
+        while (i < n && wordLeft > 0) {
+            b[off + i++] = (byte) word;
+            word >>>= 8;
+            wordLeft--;
+        }
+        while (n - i >= 8) {
+            long w = random.nextLong();
+            LONGS.set(b, off + i, w);
+            i += 8;
+        }
+        while (i < n) {
             if (wordLeft == 0) {
                 word = random.nextLong();
                 wordLeft = 8;
             }
-            b[off + i] = (byte) word;
+            b[off + i++] = (byte) word;
             word >>>= 8;
             wordLeft--;
         }
