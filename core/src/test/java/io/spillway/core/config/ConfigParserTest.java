@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention";
+            + "progressRetention, digestAlgorithm, parser";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -64,7 +64,9 @@ class ConfigParserTest {
                 Arguments.of("uploadExpiry", (Function<SpillwayConfig, Object>) SpillwayConfig::uploadExpiry, Duration.ofHours(24)),
                 Arguments.of("minUploadRate", (Function<SpillwayConfig, Object>) SpillwayConfig::minUploadRate, 1024L),
                 Arguments.of("minRateWindow", (Function<SpillwayConfig, Object>) SpillwayConfig::minRateWindow, Duration.ofSeconds(20)),
-                Arguments.of("progressRetention", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ofMinutes(5)));
+                Arguments.of("progressRetention", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ofMinutes(5)),
+                Arguments.of("digestAlgorithm", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
+                Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"));
     }
 
     @ParameterizedTest(name = "{0} defaults to {2}")
@@ -102,7 +104,14 @@ class ConfigParserTest {
                 Arguments.of("uploadExpiry", "7d", (Function<SpillwayConfig, Object>) SpillwayConfig::uploadExpiry, Duration.ofDays(7)),
                 Arguments.of("minUploadRate", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::minUploadRate, 0L),
                 Arguments.of("minRateWindow", "1m", (Function<SpillwayConfig, Object>) SpillwayConfig::minRateWindow, Duration.ofMinutes(1)),
-                Arguments.of("progressRetention", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ZERO));
+                Arguments.of("progressRetention", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ZERO),
+                Arguments.of("digestAlgorithm", "SHA-256", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, "SHA-256"),
+                Arguments.of("digestAlgorithm", "MD5", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, "MD5"),
+                Arguments.of("digestAlgorithm", "none", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
+                Arguments.of("digestAlgorithm", "", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
+                Arguments.of("parser", "fileupload2", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
+                Arguments.of("parser", " FileUpload2 ", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
+                Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -147,6 +156,9 @@ class ConfigParserTest {
             "minRateWindow       | 0ms          | minRateWindow must be longer than 0: '0ms'; example: minRateWindow=20s",
             "minRateWindow       | 20           | minRateWindow value was set to '20', which is not valid; example: minRateWindow=20s",
             "progressRetention   | -5m          | progressRetention value was set to '-5m', which is not valid; example: progressRetention=5m",
+            "digestAlgorithm     | SHA-999      | digestAlgorithm value was set to 'SHA-999', which is not valid; example: digestAlgorithm=SHA-256",
+            "parser              | slow         | parser must be fast or fileupload2: 'slow'; example: parser=fast",
+            "parser              | \"\"         | parser must be fast or fileupload2: ''; example: parser=fast",
     })
     void parse_badValue_namesTheParameterEchoesTheValueAndShowsAnExample(String name, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, value)));
@@ -155,20 +167,21 @@ class ConfigParserTest {
     }
 
     @Test
-    void parse_everyParameter_hasAnErrorMessageWithItsExample() {
+    void parse_everyParameter_namesItselfEchoesTheValueAndShowsAnExample() {
         for (String name : parser.names()) {
             InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                    () -> parser.parse(Map.of(name, "")), name);
+                    () -> parser.parse(Map.of(name, "?")), name);
             String problem = e.problems().get(0);
-            assertTrue(problem.startsWith(name + " value was set to '', which is not valid; example: " + name + "="),
-                    problem);
+            assertTrue(problem.startsWith(name + " "), problem);
+            assertTrue(problem.contains("'?'"), problem);
+            assertTrue(problem.contains("; example: " + name + "="), problem);
         }
     }
 
     @Test
     void parse_everyExample_isItselfAcceptedByItsParameter() {
         for (String name : parser.names()) {
-            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, "")));
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, "?")));
             String problem = e.problems().get(0);
             String example = problem.substring(problem.indexOf("example: " + name + "=") + ("example: " + name + "=").length());
             parser.parse(Map.of(name, example));

@@ -38,6 +38,9 @@ class SpillwayConfigTest {
         assertEquals(1024, c.minUploadRate());
         assertEquals(Duration.ofSeconds(20), c.minRateWindow());
         assertEquals(Duration.ofMinutes(5), c.progressRetention());
+        assertNull(c.digestAlgorithm());
+        assertEquals("fast", c.parser());
+        assertEquals(SpillwayConfig.PARSER_FAST, SpillwayConfig.DEFAULT_PARSER);
     }
 
     @Test
@@ -64,6 +67,8 @@ class SpillwayConfigTest {
                 .minUploadRate(10 * 1024)
                 .minRateWindow(Duration.ofMinutes(1))
                 .progressRetention(Duration.ZERO)
+                .digestAlgorithm("SHA-256")
+                .parser(SpillwayConfig.PARSER_FILEUPLOAD2)
                 .build();
     }
 
@@ -87,6 +92,8 @@ class SpillwayConfigTest {
         assertEquals(10 * 1024, c.minUploadRate());
         assertEquals(Duration.ofMinutes(1), c.minRateWindow());
         assertEquals(Duration.ZERO, c.progressRetention());
+        assertEquals("SHA-256", c.digestAlgorithm());
+        assertEquals("fileupload2", c.parser());
     }
 
     @Test
@@ -116,6 +123,8 @@ class SpillwayConfigTest {
                 () -> SpillwayConfig.custom().minRateWindow(null).build()).getMessage());
         assertEquals("progressRetention", assertThrows(NullPointerException.class,
                 () -> SpillwayConfig.custom().progressRetention(null).build()).getMessage());
+        assertEquals("parser", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().parser(null).build()).getMessage());
     }
 
     @Test
@@ -124,7 +133,8 @@ class SpillwayConfigTest {
                         + "maxFieldSize=[64 KiB], maxPartHeaderSize=[512], inMemoryThreshold=[2.0 MiB], "
                         + "memoryFraction=[0.25], criticalHeapRatio=[0.8], diskReserve=[1.0 GiB], "
                         + "unknownLengthBuffer=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
-                        + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0]",
+                        + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0], "
+                        + "digestAlgorithm=[SHA-256], parser=[fileupload2]",
                 everythingChanged().describe());
     }
 
@@ -136,7 +146,8 @@ class SpillwayConfigTest {
                         + "maxFieldSize=[1.0 MiB], maxPartHeaderSize=[4096], inMemoryThreshold=[10 MiB], "
                         + "memoryFraction=[0.5], criticalHeapRatio=[0.9], diskReserve=[512 MiB], "
                         + "unknownLengthBuffer=[1.0 MiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
-                        + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m]",
+                        + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m], "
+                        + "digestAlgorithm=[none], parser=[fast]",
                 described);
     }
 
