@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.core.testing.SeededBytes;
 import java.io.IOException;
@@ -136,6 +137,32 @@ class PartContentTest {
         IOException e = assertThrows(IOException.class, () -> content.moveTo(tmp.resolve("kept.bin")));
         assertEquals("part content was deleted", e.getMessage());
         assertFalse(Files.exists(tmp.resolve("kept.bin")));
+    }
+
+    @Test
+    void moveTo_anotherFileStore_copiesAndDeletesTheTempFile() throws IOException {
+        Path shm = Path.of("/dev/shm");
+        assumeTrue(Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(tmp)),
+                "needs a second file store at /dev/shm");
+        Path otherStore = Files.createTempDirectory(shm, "spillway-test-");
+        try {
+            byte[] data = SeededBytes.of(8, 5000);
+            Path file = tempFile(data);
+            Path target = otherStore.resolve("kept.bin");
+            PartContent content = PartContent.ofFile(file, data.length);
+
+            content.moveTo(target);
+
+            assertFalse(Files.exists(file));
+            assertArrayEquals(data, Files.readAllBytes(target));
+            assertEquals(target, content.file());
+            assertFalse(content.ownsFile());
+        } finally {
+            try (var files = Files.list(otherStore)) {
+                files.forEach(io.spillway.core.storage.TempStorage::deleteQuietly);
+            }
+            Files.deleteIfExists(otherStore);
+        }
     }
 
     @Test
