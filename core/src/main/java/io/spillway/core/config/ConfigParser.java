@@ -41,6 +41,7 @@ public final class ConfigParser {
     public static final String MIN_UPLOAD_RATE = "minUploadRate";
     public static final String MIN_RATE_WINDOW = "minRateWindow";
     public static final String PROGRESS_RETENTION = "progressRetention";
+    public static final String STALLED_UPLOAD_TIMEOUT = "stalledUploadTimeout";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
 
@@ -63,6 +64,7 @@ public final class ConfigParser {
         size(MIN_UPLOAD_RATE, "1KB", 0, SpillwayConfig.Builder::minUploadRate);
         duration(MIN_RATE_WINDOW, "20s", false, SpillwayConfig.Builder::minRateWindow);
         duration(PROGRESS_RETENTION, "5m", true, SpillwayConfig.Builder::progressRetention);
+        duration(STALLED_UPLOAD_TIMEOUT, "10s", false, SpillwayConfig.Builder::stalledUploadTimeout);
     }
 
     /** The names this parser understands, in documentation order. */
