@@ -384,6 +384,7 @@ public final class ResumableUploads implements AutoCloseable {
                 try (InputStream in = staged.open(0, span.length())) {
                     store.write(id, span.start(), in, span.length());
                 } catch (IOException e) {
+                    dropUnrecordedBytes(id);
                     throw new UploadRejectedException(507, "could not store the upload", e);
                 }
             }
@@ -396,6 +397,18 @@ public final class ResumableUploads implements AutoCloseable {
             return new WriteOutcome(next, completes);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** After a failed write, under the commit lock: cuts what the write left beyond the recorded bytes. */
+    private void dropUnrecordedBytes(String id) {
+        try {
+            Optional<UploadState> state = readState(id);
+            if (state.isPresent()) {
+                store.discardBeyond(id, state.get().received().extent());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not trim resumable upload " + id, e);
         }
     }
 
