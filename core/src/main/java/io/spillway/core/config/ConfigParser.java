@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,9 @@ public final class ConfigParser {
     public static final String MIN_UPLOAD_RATE = "minUploadRate";
     public static final String MIN_RATE_WINDOW = "minRateWindow";
     public static final String PROGRESS_RETENTION = "progressRetention";
+    public static final String DIGEST_ALGORITHM = "digestAlgorithm";
+    public static final String PARSER = "parser";
+    public static final String STALLED_UPLOAD_TIMEOUT = "stalledUploadTimeout";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
 
@@ -63,6 +67,13 @@ public final class ConfigParser {
         size(MIN_UPLOAD_RATE, "1KB", 0, SpillwayConfig.Builder::minUploadRate);
         duration(MIN_RATE_WINDOW, "20s", false, SpillwayConfig.Builder::minRateWindow);
         duration(PROGRESS_RETENTION, "5m", true, SpillwayConfig.Builder::progressRetention);
+        define(DIGEST_ALGORITHM, "SHA-256", ConfigParser::digestAlgorithm, v -> null,
+                SpillwayConfig.Builder::digestAlgorithm);
+        define(PARSER, SpillwayConfig.PARSER_FAST, text -> text.trim().toLowerCase(java.util.Locale.ROOT),
+                v -> v.equals(SpillwayConfig.PARSER_FAST) || v.equals(SpillwayConfig.PARSER_FILEUPLOAD2)
+                        ? null : "must be " + SpillwayConfig.PARSER_FAST + " or " + SpillwayConfig.PARSER_FILEUPLOAD2,
+                SpillwayConfig.Builder::parser);
+        duration(STALLED_UPLOAD_TIMEOUT, "10s", false, SpillwayConfig.Builder::stalledUploadTimeout);
     }
 
     /** The names this parser understands, in documentation order. */
@@ -71,7 +82,8 @@ public final class ConfigParser {
     }
 
     /**
-     * Parses the given values over the defaults.
+     * Parses the given values over the defaults. When {@code maxFileSize} is not given, it follows a
+     * smaller {@code maxRequestSize} down (no file can be larger than the request that carries it).
      *
      * @param values    parameter name to raw value; names in {@code ignored} are skipped
      * @param ignored   names that belong to another component (for example the filter's own switches)
@@ -80,6 +92,8 @@ public final class ConfigParser {
     public SpillwayConfig parse(Map<String, String> values, Set<String> ignored) {
         SpillwayConfig.Builder builder = SpillwayConfig.custom();
         List<String> problems = new ArrayList<>();
+        Set<String> applied = new HashSet<>();
+        Set<String> malformed = new HashSet<>();
         for (String name : new TreeSet<>(values.keySet())) {
             if (ignored.contains(name)) {
                 continue;
@@ -92,10 +106,18 @@ public final class ConfigParser {
             String problem = parameter.apply(builder, values.get(name));
             if (problem != null) {
                 problems.add(problem);
+                malformed.add(name);
+            } else {
+                applied.add(name);
             }
         }
         SpillwayConfig config = builder.build();
-        checkConsistency(config, problems);
+        if (!applied.contains(MAX_FILE_SIZE) && config.maxFileSize() > config.maxRequestSize()) {
+            config = config.toBuilder().maxFileSize(config.maxRequestSize()).build();
+        }
+        if (!malformed.contains(MAX_FILE_SIZE) && !malformed.contains(MAX_REQUEST_SIZE)) {
+            checkConsistency(config, problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -111,6 +133,18 @@ public final class ConfigParser {
         if (c.maxFileSize() > c.maxRequestSize()) {
             problems.add(MAX_FILE_SIZE + " must not exceed " + MAX_REQUEST_SIZE + ": "
                     + Sizes.format(c.maxFileSize()) + " > " + Sizes.format(c.maxRequestSize()));
+        }
+    }
+
+    private static String digestAlgorithm(String text) {
+        String name = text.trim();
+        if (name.isEmpty() || name.equalsIgnoreCase("none")) {
+            return null;
+        }
+        try {
+            return java.security.MessageDigest.getInstance(name).getAlgorithm();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("unknown digest algorithm", e);
         }
     }
 
