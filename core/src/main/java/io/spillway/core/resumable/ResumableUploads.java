@@ -130,6 +130,8 @@ public final class ResumableUploads implements AutoCloseable {
                 store.create(state.id(), state.toJson());
             } catch (FileAlreadyExistsException taken) {
                 continue;
+            } catch (UploadRejectedException storeSaid) {
+                throw storeSaid;
             } catch (IOException e) {
                 throw new UploadRejectedException(507, "could not store the upload", e);
             }
@@ -376,6 +378,8 @@ public final class ResumableUploads implements AutoCloseable {
             if (span.length() > 0) {
                 try (InputStream in = staged.open(0, span.length())) {
                     store.write(id, span.start(), in, span.length());
+                } catch (UploadRejectedException storeSaid) {
+                    throw storeSaid;
                 } catch (IOException e) {
                     throw new UploadRejectedException(507, "could not store the upload", e);
                 }
