@@ -182,13 +182,20 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /**
-     * The current state of an upload.
+     * The current state of an upload. While another request is writing it, waits (up to the stall
+     * timeout) for that request to end, so that the answer is settled: a client resuming after a
+     * dropped connection must not see an offset that the dropped request is still changing.
      *
-     * @throws UploadRejectedException 404 for an unknown id (or one created by another user)
+     * @throws UploadRejectedException 404 for an unknown id (or one created by another user), 423
+     *                                 when a request keeps writing it
      * @throws UploadGoneException     for an upload that recently completed, was terminated or expired
      */
     public UploadState status(String id, String owner) throws IOException {
         requireWellFormed(id);
+        load(id, owner, true);
+        if (!leases.awaitIdle(id)) {
+            throw new UploadRejectedException(423, "another request is writing this upload; retry shortly");
+        }
         return load(id, owner, true).state();
     }
 

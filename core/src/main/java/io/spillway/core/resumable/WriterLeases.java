@@ -50,6 +50,27 @@ final class WriterLeases {
         held.remove(id, lease);
     }
 
+    /**
+     * Waits until no request is actively writing the upload (a stalled writer counts as idle).
+     *
+     * @return whether the upload became idle within the stall timeout
+     */
+    boolean awaitIdle(String id) {
+        long deadline = System.nanoTime() + stallMillis * 1_000_000;
+        while (busy(id)) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a request is actively writing the upload now. */
     boolean busy(String id) {
         Lease lease = held.get(id);

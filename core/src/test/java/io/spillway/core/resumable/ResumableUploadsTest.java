@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -384,6 +385,71 @@ class ResumableUploadsTest {
         }
         assertEquals(0, stagingFiles());
         assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void status_whileAWriterIsActive_waitsForTheSettledOffset() throws Exception {
+        byte[] file = payload(100_000, 30);
+        UploadState state = uploads.create(tusSpec(file.length));
+        CountDownLatch gate = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<WriteOutcome> writer = pool.submit(() -> uploads.append(state.id(), null, 0, 60_000,
+                    new GatedStream(slice(file, 0, 60_000), gate), null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stagingFiles() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            CompletableFuture.runAsync(gate::countDown, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+            assertEquals(60_000, uploads.status(state.id(), null).offset(), "status waits for the writer to end");
+            assertEquals(60_000, writer.get(10, TimeUnit.SECONDS).state().offset());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void status_whileAWriterKeepsWriting_is423_afterTheStallTimeout() throws Exception {
+        config = config.toBuilder().stalledUploadTimeout(Duration.ofMillis(300)).build();
+        uploads.close();
+        uploads = reopen(store);
+        UploadState state = uploads.create(tusSpec(1_000_000));
+        CountDownLatch done = new CountDownLatch(1);
+        InputStream trickle = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (done.getCount() == 0) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                clock.advance(Duration.ofMillis(1));
+                b[off] = 1;
+                return 1;
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<WriteOutcome> writer = pool.submit(() -> uploads.append(state.id(), null, 0, -1, trickle, null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stagingFiles() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(423, assertThrows(UploadRejectedException.class,
+                    () -> uploads.status(state.id(), null)).status());
+            done.countDown();
+            assertTrue(writer.get(10, TimeUnit.SECONDS).state().offset() > 0);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
