@@ -308,12 +308,22 @@ public final class ResumableUploads implements AutoCloseable {
         return deleted;
     }
 
-    /** Stops the sweeper; stored uploads stay for the next start. */
+    /**
+     * Stops the sweeper and closes the store when it holds resources (a remote store's client);
+     * stored uploads stay for the next start.
+     */
     @Override
     public synchronized void close() {
         if (sweeper != null) {
             sweeper.shutdownNow();
             sweeper = null;
+        }
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "could not close the resumable store", e);
+            }
         }
     }
 
