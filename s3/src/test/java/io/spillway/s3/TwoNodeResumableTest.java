@@ -186,6 +186,52 @@ class TwoNodeResumableTest {
         assertEquals(0, appA.deliveries.size() + appB.deliveries.size());
     }
 
+    @Test
+    void storeGoesAwayMidUpload_theChunkIs503WithAReason_andTheUploadCompletesOnceItIsBack() throws Exception {
+        long size = 12 * MIB;
+        long seed = 99;
+        Path data = temp.resolve("own-s3");
+        S3ProxyServer own = S3ProxyServer.start(data, BUCKET);
+        int port = own.endpoint().getPort();
+        Node a = node("a", appA, Map.of("s3Endpoint", own.endpoint().toString()));
+        Node b = node("b", appB, Map.of("s3Endpoint", own.endpoint().toString()));
+        TusClient client = new TusClient();
+        client.setUploadCreationURL(a.uri("/upload").toURL());
+        TusUploader creating = client.createUpload(source(seed, size));
+        String path = creating.getUploadURL().getPath();
+        assertEquals(PAYLOAD, sendOneRequest(creating, size));
+        own.close();
+
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(b.uri(path))
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(new byte[1024]))
+                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", String.valueOf(PAYLOAD))
+                .header("Content-Type", "application/offset+octet-stream").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("object store unavailable while reading upload state"), refused.body());
+
+        try (S3ProxyServer back = S3ProxyServer.start(data, BUCKET, port); S3Client s3 = back.client()) {
+            long offset = PAYLOAD;
+            while (offset < size) {
+                offset = sendWithRetries(client, b.uri(path).toURL(), seed, size);
+            }
+            assertEquals(1, appB.deliveries.size());
+            assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
+                    appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while ((!Bucket.keys(s3, BUCKET, prefix).isEmpty() || !Bucket.multipartUploads(s3, BUCKET, prefix).isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(List.of(), Bucket.keys(s3, BUCKET, prefix));
+            assertEquals(List.of(), Bucket.multipartUploads(s3, BUCKET, prefix));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
     private Node node(String name, RecordingServlet app, Map<String, String> extra) throws Exception {
         Map<String, String> params = new HashMap<>(Map.of(
                 "tempDirectory", temp.resolve(name).toString(),

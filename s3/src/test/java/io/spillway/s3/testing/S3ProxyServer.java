@@ -38,6 +38,14 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts the server with its data under {@code directory} and creates {@code bucket}. */
     public static S3ProxyServer start(Path directory, String bucket) throws Exception {
+        return start(directory, bucket, 0);
+    }
+
+    /**
+     * Starts the server on a given port (0 for any), with its data under {@code directory}; the
+     * bucket is created unless an earlier server left it there.
+     */
+    public static S3ProxyServer start(Path directory, String bucket, int port) throws Exception {
         Files.createDirectories(directory);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toString());
@@ -47,7 +55,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
         proxy.start();
