@@ -398,6 +398,7 @@ public final class ResumableUploads implements AutoCloseable {
                 } catch (UploadRejectedException storeSaid) {
                     throw storeSaid;
                 } catch (IOException e) {
+                    dropUnrecordedBytes(id);
                     throw new UploadRejectedException(507, "could not store the upload", e);
                 }
             }
@@ -410,6 +411,18 @@ public final class ResumableUploads implements AutoCloseable {
             return new WriteOutcome(next, completes);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** After a failed write, under the commit lock: cuts what the write left beyond the recorded bytes. */
+    private void dropUnrecordedBytes(String id) {
+        try {
+            Optional<UploadState> state = readState(id);
+            if (state.isPresent()) {
+                store.discardBeyond(id, state.get().received().extent());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not trim resumable upload " + id, e);
         }
     }
 

@@ -57,7 +57,10 @@ public interface ResumableStore {
      */
     long storedExtent(String id) throws IOException;
 
-    /** Drops stored bytes at and after {@code extent} (left by a crash between data and state). */
+    /**
+     * Drops stored bytes at and after {@code extent}: bytes no state records, left by a crash or a
+     * failed write between data and state. Called only while no other writer can commit the upload.
+     */
     void discardBeyond(String id, long extent) throws IOException;
 
     /**

@@ -32,7 +32,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -249,6 +248,26 @@ class ResumableUploadsTest {
         assertEquals(999, now.received().byteCount());
         assertFalse(now.complete());
         assertTrue(sendRange(state.id(), file, 499, 500).completed());
+    }
+
+    @Test
+    void failedWriteToTheStore_is507_andLeavesNothingExtra() throws Exception {
+        byte[] file = payload(1000, 31);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 100);
+        ResumableUploads failing = reopen(new ForwardingStore(store) {
+            @Override
+            public void write(String id, long offset, InputStream bytes, long length) throws IOException {
+                super.write(id, offset, new LimitedInputStream(bytes, length / 2), length / 2);
+                throw new IOException("No space left on device");
+            }
+        });
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> failing.writeRange(state.id(),
+                null, ContentRange.parse("bytes 500-999/1000"), 500, slice(file, 500, 1000)));
+        assertEquals(507, e.status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(100, Files.size(store.root().resolve(state.id()).resolve("data")));
     }
 
     @Test

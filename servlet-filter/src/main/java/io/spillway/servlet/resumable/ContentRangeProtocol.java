@@ -20,6 +20,7 @@ import io.spillway.servlet.CompletedUpload;
 import io.spillway.servlet.UploadProtocol;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,8 @@ public final class ContentRangeProtocol implements UploadProtocol {
     public static final String UPLOAD_FIELD = "Upload-Field";
 
     private static final Set<String> METHODS = Set.of("POST", "PUT", "PATCH");
+    /** What a multipart chunk may carry beyond its slice: boundaries, part headers, small fields. */
+    static final long MULTIPART_ALLOWANCE = 1L << 20;
 
     private final ResumableUploads uploads;
     private final MultipartReceiver multipart;
@@ -138,7 +141,7 @@ public final class ContentRangeProtocol implements UploadProtocol {
             throw UploadRejectedException.tooLarge("upload of " + Sizes.format(range.total())
                     + " exceeds maxFileSize of " + Sizes.format(uploads.config().maxFileSize()));
         }
-        try (Chunk chunk = read(request, declared)) {
+        try (Chunk chunk = read(request, range, declared)) {
             String owner = Requesters.owner(request);
             String id = requestedId;
             boolean created = false;
@@ -176,7 +179,7 @@ public final class ContentRangeProtocol implements UploadProtocol {
         }
     }
 
-    private Chunk read(HttpServletRequest request, long declared) throws IOException {
+    private Chunk read(HttpServletRequest request, ContentRange range, long declared) throws IOException {
         String requestedField = request.getHeader(UPLOAD_FIELD);
         if (!Headers.isMultipart(request.getContentType())) {
             return new Chunk(request.getInputStream(), declared, FileNames.sanitize(rawFileName(request)),
@@ -186,9 +189,13 @@ public final class ContentRangeProtocol implements UploadProtocol {
         if (boundary == null) {
             throw UploadRejectedException.badRequest("multipart chunk without a valid boundary");
         }
+        long limit = range.inclusiveLength() + MULTIPART_ALLOWANCE;
+        if (request.getContentLengthLong() > limit) {
+            throw UploadRejectedException.badRequest("multipart chunk is larger than its Content-Range");
+        }
         List<ReceivedPart> parts;
         try {
-            parts = multipart.receive(request.getInputStream(), boundary, 0,
+            parts = multipart.receive(new BoundedBody(request.getInputStream(), limit), boundary, 0,
                     new DiskGuard(usableSpace, uploads.config().diskReserve()));
         } catch (UploadRejectedException e) {
             throw e;
@@ -253,6 +260,34 @@ public final class ContentRangeProtocol implements UploadProtocol {
         response.setContentType("application/json;charset=UTF-8");
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
+    }
+
+    /** A request body that may not exceed a limit: a multipart chunk is not stored beyond its range. */
+    private static final class BoundedBody extends FilterInputStream {
+        private long left;
+
+        BoundedBody(InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, (int) Math.min(len, left + 1));
+            if (n > 0) {
+                left -= n;
+                if (left < 0) {
+                    throw UploadRejectedException.badRequest("multipart chunk is larger than its Content-Range");
+                }
+            }
+            return n;
+        }
     }
 
     /** The slice of one request, with what the client said about the file. */

@@ -319,6 +319,30 @@ class ContentRangeHttpTest {
     }
 
     @Test
+    void multipartChunkFarLargerThanItsRange_is400_andNothingIsStored() throws Exception {
+        byte[] oversized = GeneratedStream.bytes(16, 3 << 20);
+        String boundary = "----oversized";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"files[]\"; filename=\"a.bin\""
+                + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(oversized);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = body.toByteArray();
+        HttpResponse<String> streamed = Http.send(HttpRequest.newBuilder(server.uri("/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Content-Range", "bytes 0-9/100")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))).build());
+        assertEquals(400, streamed.statusCode(), streamed.body());
+        assertEquals(Map.of(), Disk.awaitEmpty(tempDir));
+        HttpResponse<String> declared = Http.send(HttpRequest.newBuilder(server.uri("/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Content-Range", "bytes 0-9/100")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+        assertEquals(400, declared.statusCode(), declared.body());
+        assertEquals("multipart chunk is larger than its Content-Range\n", declared.body());
+    }
+
+    @Test
     void declaredTotalOverMaxFileSize_is413_andNothingIsCreated() throws Exception {
         HttpResponse<String> refused = Http.send(raw(null, "POST", "bytes 0-9/" + (MAX_FILE + 1), new byte[10]).build());
         assertEquals(413, refused.statusCode());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.json.Json;
 import io.spillway.servlet.testing.ForkedServer;
+import io.spillway.servlet.testing.ForkedServerMain;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import java.io.OutputStream;
@@ -36,13 +37,17 @@ class CrashRecoveryTest {
     @TempDir
     Path tempDir;
 
+    /** The forked JVMs' own temp directory (Tomcat's base dir): a killed JVM cannot clean it up itself. */
+    @TempDir
+    Path jvmTemp;
+
     @Test
     void sigkillDuringAChunk_restart_statusShowsOnlyCommittedBytes_andTheUploadCompletes() throws Exception {
         byte[] file = GeneratedStream.bytes(20, TOTAL);
         Map<String, String> params = Map.of("tempDirectory", tempDir.toString(), "maxFileSize", "100MB",
                 "maxRequestSize", "100MB", "diskReserve", "0");
         String id;
-        ForkedServer first = ForkedServer.start("256m", params);
+        ForkedServer first = fork(params);
         try {
             id = send(first, null, file, 0).headers().firstValue("Upload-Id").orElseThrow();
             send(first, id, file, 1);
@@ -62,9 +67,13 @@ class CrashRecoveryTest {
             first.kill();
         }
         assertFalse(first.isAlive());
+        try (Stream<Path> left = Files.list(jvmTemp)) {
+            assertTrue(left.anyMatch(p -> p.getFileName().toString().startsWith("spillway-tomcat-")),
+                    "the killed server's Tomcat directory stays in jvmTemp, which JUnit removes");
+        }
         assertTrue(stagingBytes() > 0, "the chunk in flight was being received when the server died");
 
-        ForkedServer second = ForkedServer.start("256m", params);
+        ForkedServer second = fork(params);
         try {
             assertEquals(0, stagingBytes(), "recovery removed the half-received chunk");
             assertEquals(4L * SLICE, Files.size(tempDir.resolve("resumable").resolve(id).resolve("data")));
@@ -89,6 +98,12 @@ class CrashRecoveryTest {
             second.close();
         }
         assertEquals(Map.of(), Disk.snapshot(tempDir));
+    }
+
+    private ForkedServer fork(Map<String, String> params) {
+        List<String> args = params.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return ForkedServer.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + jvmTemp),
+                ForkedServerMain.class.getName(), args);
     }
 
     private static HttpResponse<String> send(ForkedServer server, String id, byte[] file, int slice) {
