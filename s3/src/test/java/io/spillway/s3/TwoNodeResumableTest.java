@@ -101,7 +101,6 @@ class TwoNodeResumableTest {
         long offset = sendOneRequest(creating, size);
         int request = 1;
         boolean cut = false;
-        List<Long> resumedAt = new ArrayList<>();
         while (offset < size) {
             Node node = nodes[request % 2];
             if (request == 5 && !cut) {
@@ -116,11 +115,7 @@ class TwoNodeResumableTest {
                 request++;
                 continue;
             }
-            long before = offset;
             offset = sendWithRetries(client, node.uri(path).toURL(), seed, size);
-            if (cut && resumedAt.isEmpty()) {
-                resumedAt.add(before);
-            }
             request++;
         }
         assertTrue(cut);
