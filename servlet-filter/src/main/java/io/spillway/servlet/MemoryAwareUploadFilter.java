@@ -17,6 +17,8 @@ import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.PartContent;
 import io.spillway.core.upload.ReceivedPart;
+import io.spillway.core.upload.SpillTarget;
+import io.spillway.core.upload.SpillTargets;
 import io.spillway.core.upload.UploadRecord;
 import io.spillway.servlet.resumable.AssembledRequest;
 import jakarta.servlet.AsyncEvent;
@@ -85,6 +87,7 @@ public class MemoryAwareUploadFilter implements Filter {
     private SampledMemoryProbe probe;
     private MemoryBudget budget;
     private RoutingPolicy policy;
+    private SpillTarget spills;
     private MultipartReceiver streamedReceiver;
     private MultipartReceiver bufferedReceiver;
     private List<UploadProtocol> protocols = List.of();
@@ -124,13 +127,22 @@ public class MemoryAwareUploadFilter implements Filter {
                 config.probeInterval(), probeRefresher);
         budget = sharedBudget(context);
         policy = new RoutingPolicy(config, budget);
+        try {
+            spills = SpillTargets.open(config, storage, this::reservePartBuffer);
+        } catch (IOException e) {
+            throw new ServletException("cannot open streamedStorage=" + config.streamedStorage() + ": "
+                    + e.getMessage(), e);
+        }
         MultipartParser fileUpload2 = new FileUpload2Parser();
-        streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage,
+        streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, spills,
                 config.digestAlgorithm());
         bufferedReceiver = new MultipartReceiver(fileUpload2, config, storage, config.digestAlgorithm());
+        MultipartReceiver chunkReceiver = spills.isLocal() ? streamedReceiver
+                : new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage, config.digestAlgorithm());
         try {
-            protocols = Protocols.create(config, storage, clock, streamedReceiver);
+            protocols = Protocols.create(config, storage, clock, chunkReceiver);
         } catch (IOException e) {
+            spills.close();
             throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);
         }
         context.setAttribute(FILTER_ATTRIBUTE, this);
@@ -162,6 +174,9 @@ public class MemoryAwareUploadFilter implements Filter {
     @Override
     public void destroy() {
         protocols.forEach(UploadProtocol::close);
+        if (spills != null) {
+            spills.close();
+        }
         if (probeRefresher != null) {
             probeRefresher.shutdownNow();
         }
@@ -209,7 +224,7 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         long length = request.getContentLengthLong();
         UploadFacts facts = length >= 0 ? UploadFacts.ofLength(length) : UploadFacts.unknownLength();
-        Route route = policy.decide(facts, probe.current(), storage.usableSpace());
+        Route route = policy.decide(facts, probe.current(), spills.usableSpace());
         if (route.kind() == Route.Kind.REJECTED) {
             reject(request, response, route.status(), route.reason(), route.retryAfterSeconds());
             return;
@@ -222,7 +237,7 @@ public class MemoryAwareUploadFilter implements Filter {
                     new DiskGuard(storage::usableSpace, config.diskReserve()));
         } catch (UploadRejectedException e) {
             route.release();
-            reject(request, response, e.status(), e.reason(), 0);
+            reject(request, response, e.status(), e.reason(), e.status() == 503 ? retryAfterSeconds() : 0);
             return;
         } catch (IOException e) {
             route.release();
@@ -303,6 +318,18 @@ public class MemoryAwareUploadFilter implements Filter {
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
+    }
+
+    /**
+     * The part buffers of a remote spill target reserve from the same budget as buffered uploads,
+     * against the same capacity: {@code memoryFraction} of the memory available now.
+     */
+    private Optional<MemoryBudget.Reservation> reservePartBuffer(long bytes) {
+        return budget.tryReserve(bytes, (long) (config.memoryFraction() * probe.current().available()));
+    }
+
+    private long retryAfterSeconds() {
+        return Math.max(1, config.retryAfter().toSeconds());
     }
 
     private static String quoted(String text) {

@@ -10,9 +10,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A {@link Part} over bytes Spillway stored, in memory or in a temp file. Behaves like Tomcat's
- * own part: {@link #write(String)} moves the file (a relative name resolves against the temp
- * directory, as Tomcat resolves it against its multipart location), {@link #delete()} removes it.
+ * A {@link Part} over bytes Spillway stored, in memory, in a temp file or in the object store
+ * ({@code streamedStorage=store}). Behaves like Tomcat's own part: {@link #write(String)} moves the
+ * file (a relative name resolves against the temp directory, as Tomcat resolves it against its
+ * multipart location; a stored object is downloaded there and deleted from the store),
+ * {@link #delete()} removes it, wherever it is.
  */
 final class SpillwayPart implements Part {
 

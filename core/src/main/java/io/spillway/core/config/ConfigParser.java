@@ -48,6 +48,7 @@ public final class ConfigParser {
     public static final String PARSER = "parser";
     public static final String STALLED_UPLOAD_TIMEOUT = "stalledUploadTimeout";
     public static final String STORAGE = "storage";
+    public static final String STREAMED_STORAGE = "streamedStorage";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
     private final Map<String, ResumableStoreProvider> providers;
@@ -93,6 +94,12 @@ public final class ConfigParser {
                 v -> v.equals(SpillwayConfig.STORAGE_LOCAL) || this.providers.containsKey(v) ? null
                         : "must be " + String.join(" or ", storageNames()) + storageHint(v),
                 SpillwayConfig.Builder::storage);
+        define(STREAMED_STORAGE, SpillwayConfig.STREAMED_STORAGE_LOCAL,
+                text -> text.trim().toLowerCase(java.util.Locale.ROOT),
+                v -> v.equals(SpillwayConfig.STREAMED_STORAGE_LOCAL) || v.equals(SpillwayConfig.STREAMED_STORAGE_STORE)
+                        ? null : "must be " + SpillwayConfig.STREAMED_STORAGE_LOCAL + " or "
+                        + SpillwayConfig.STREAMED_STORAGE_STORE,
+                SpillwayConfig.Builder::streamedStorage);
     }
 
     /** The names this parser understands, in documentation order, then the storage providers' names. */
@@ -179,6 +186,11 @@ public final class ConfigParser {
         }
         if (provider != null) {
             problems.addAll(provider.check(c.storageParameters()));
+        }
+        if (SpillwayConfig.STREAMED_STORAGE_STORE.equals(c.streamedStorage())
+                && SpillwayConfig.STORAGE_LOCAL.equals(c.storage())) {
+            problems.add(STREAMED_STORAGE + "=" + SpillwayConfig.STREAMED_STORAGE_STORE
+                    + " needs storage set to an object store, but storage is local; example: " + STORAGE + "=s3");
         }
     }
 

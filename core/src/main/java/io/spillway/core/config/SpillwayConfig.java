@@ -36,6 +36,9 @@ import java.util.Objects;
  *                           or the name of a {@link io.spillway.core.storage.ResumableStoreProvider}
  *                           on the class path, such as {@code s3}
  * @param storageParameters  the init-params of that provider (for example {@code s3Bucket}), by name
+ * @param streamedStorage    where the parts of single-request uploads on the streamed route go:
+ *                           {@link #STREAMED_STORAGE_LOCAL} (temp files) or {@link #STREAMED_STORAGE_STORE}
+ *                           (straight into the object store named by {@code storage})
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -59,11 +62,14 @@ public record SpillwayConfig(
         String parser,
         Duration stalledUploadTimeout,
         String storage,
-        Map<String, String> storageParameters) {
+        Map<String, String> storageParameters,
+        String streamedStorage) {
 
     public static final String PARSER_FAST = "fast";
     public static final String PARSER_FILEUPLOAD2 = "fileupload2";
     public static final String STORAGE_LOCAL = "local";
+    public static final String STREAMED_STORAGE_LOCAL = "local";
+    public static final String STREAMED_STORAGE_STORE = "store";
 
     public static final long DEFAULT_MAX_FILE_SIZE = 8L << 30;
     public static final long DEFAULT_MAX_REQUEST_SIZE = 8L << 30;
@@ -84,6 +90,7 @@ public record SpillwayConfig(
     public static final String DEFAULT_PARSER = PARSER_FAST;
     public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_STORAGE = STORAGE_LOCAL;
+    public static final String DEFAULT_STREAMED_STORAGE = STREAMED_STORAGE_LOCAL;
 
     public SpillwayConfig {
         Objects.requireNonNull(probeInterval, "probeInterval");
@@ -95,6 +102,7 @@ public record SpillwayConfig(
         Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
         Objects.requireNonNull(storage, "storage");
         storageParameters = Map.copyOf(storageParameters);
+        Objects.requireNonNull(streamedStorage, "streamedStorage");
     }
 
     /** The defaults, as documented in the README. */
@@ -132,6 +140,7 @@ public record SpillwayConfig(
         b.stalledUploadTimeout = stalledUploadTimeout;
         b.storage = storage;
         b.storageParameters = storageParameters;
+        b.streamedStorage = streamedStorage;
         return b;
     }
 
@@ -150,7 +159,8 @@ public record SpillwayConfig(
                 + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
                 + "], parser=[" + parser
                 + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
-                + "], storage=[" + storage + "]" + describeStorageParameters();
+                + "], storage=[" + storage + "]" + describeStorageParameters()
+                + ", streamedStorage=[" + streamedStorage + "]";
     }
 
     private String describeStorageParameters() {
@@ -184,6 +194,7 @@ public record SpillwayConfig(
         private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
         private String storage = DEFAULT_STORAGE;
         private Map<String, String> storageParameters = Map.of();
+        private String streamedStorage = DEFAULT_STREAMED_STORAGE;
 
         private Builder() {
         }
@@ -210,13 +221,14 @@ public record SpillwayConfig(
         public Builder stalledUploadTimeout(Duration v) { stalledUploadTimeout = v; return this; }
         public Builder storage(String v) { storage = v; return this; }
         public Builder storageParameters(Map<String, String> v) { storageParameters = v; return this; }
+        public Builder streamedStorage(String v) { streamedStorage = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
                     progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage,
-                    storageParameters);
+                    storageParameters, streamedStorage);
         }
     }
 }

@@ -25,7 +25,8 @@ import java.util.Locale;
  *
  * <p>Every part keeps up to {@value #INLINE_BYTES} bytes in memory outside the budget, so small
  * form fields never touch the disk; beyond that, bytes stay in memory only within the request's
- * memory allowance (its budget reservation) and spill to a temp file once that is used up. A
+ * memory allowance (its budget reservation) and spill to the {@link SpillTarget} (a temp file by
+ * default, or an object store) once that is used up. A
  * STREAMED route has an allowance of 0, a BUFFERED route of known length an allowance of the whole
  * body, so it never spills.
  *
@@ -42,16 +43,27 @@ public final class MultipartReceiver {
 
     private final MultipartParser parser;
     private final SpillwayConfig config;
-    private final TempStorage storage;
+    private final SpillTarget spills;
     private final String digestAlgorithm;
 
     /**
+     * A receiver that spills parts to temp files in {@code storage}.
+     *
      * @param digestAlgorithm a {@link MessageDigest} algorithm computed over every part, or null
      */
     public MultipartReceiver(MultipartParser parser, SpillwayConfig config, TempStorage storage, String digestAlgorithm) {
+        this(parser, config, SpillTarget.tempFiles(storage), digestAlgorithm);
+    }
+
+    /**
+     * A receiver that spills parts to {@code spills}.
+     *
+     * @param digestAlgorithm a {@link MessageDigest} algorithm computed over every part, or null
+     */
+    public MultipartReceiver(MultipartParser parser, SpillwayConfig config, SpillTarget spills, String digestAlgorithm) {
         this.parser = parser;
         this.config = config;
-        this.storage = storage;
+        this.spills = spills;
         this.digestAlgorithm = digestAlgorithm;
     }
 
@@ -61,7 +73,7 @@ public final class MultipartReceiver {
      * @param body            the request body; read to the closing boundary
      * @param boundary        the boundary from the Content-Type
      * @param memoryAllowance bytes this request may hold in memory beyond the inline bytes
-     * @param diskGuard       checks free space while parts are written to disk
+     * @param diskGuard       checks free space while parts are written to local disk
      */
     public List<ReceivedPart> receive(InputStream body, byte[] boundary, long memoryAllowance, DiskGuard diskGuard)
             throws IOException {
@@ -155,7 +167,7 @@ public final class MultipartReceiver {
             String rawFileName = headers.disposition().fileName();
             boolean isFile = rawFileName != null || nested;
             long limit = isFile ? config.maxFileSize() : config.maxFieldSize();
-            open = new SpillingSink(storage, allowance, INLINE_BYTES, newDigest(), diskGuard);
+            open = new SpillingSink(spills, allowance, INLINE_BYTES, newDigest(), diskGuard);
             int n;
             while ((n = content.read(buffer, 0, buffer.length)) != -1) {
                 if (open.size() + n > limit) {

@@ -12,41 +12,51 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The stored bytes of one part: in memory (a list of blocks), or in a file in the temp directory.
+ * The stored bytes of one part: in memory (a list of blocks), in a file in the temp directory, or
+ * as an object in a remote store ({@code streamedStorage=store}).
  *
- * <p>{@link #moveTo(Path)} hands the bytes to the application (a rename when possible), after
- * which {@link #release()} no longer deletes them; {@link #release()} deletes whatever is still
- * Spillway's. Both are safe to call more than once.
+ * <p>{@link #moveTo(Path)} hands the bytes to the application (a rename when possible; a remote
+ * object is downloaded to the target and deleted from the store), after which {@link #release()}
+ * no longer deletes them; {@link #release()} deletes whatever is still Spillway's (the temp file,
+ * the remote object). Both are safe to call more than once.
  */
 public final class PartContent {
 
     private final List<byte[]> blocks;
     private final long size;
     private Path file;
+    private StoredObject stored;
     private boolean owned;
     private boolean deleted;
 
-    private PartContent(List<byte[]> blocks, Path file, long size) {
+    private PartContent(List<byte[]> blocks, Path file, StoredObject stored, long size) {
         this.blocks = blocks;
         this.file = file;
+        this.stored = stored;
         this.owned = file != null;
         this.size = size;
     }
 
     static PartContent inMemory(List<byte[]> blocks, long size) {
-        return new PartContent(List.copyOf(blocks), null, size);
+        return new PartContent(List.copyOf(blocks), null, null, size);
     }
 
     /** Wraps bytes already in memory (a small form field) as part content. */
     public static PartContent ofBytes(byte[] bytes) {
-        return new PartContent(List.of(bytes.clone()), null, bytes.length);
+        return new PartContent(List.of(bytes.clone()), null, null, bytes.length);
     }
 
     /** Wraps a file in the temp directory (Spillway's until moved) as part content. */
     public static PartContent ofFile(Path file, long size) {
-        return new PartContent(List.of(), file, size);
+        return new PartContent(List.of(), file, null, size);
+    }
+
+    /** Wraps an object in a remote store (Spillway's until moved or released) as part content. */
+    public static PartContent ofStored(StoredObject object, long size) {
+        return new PartContent(List.of(), null, Objects.requireNonNull(object, "object"), size);
     }
 
     /** The content's length in bytes. */
@@ -54,12 +64,31 @@ public final class PartContent {
         return size;
     }
 
-    /** Whether the bytes are held in memory rather than in a file. */
+    /** Whether the bytes are held in memory rather than in a file or a remote store. */
     public synchronized boolean inMemory() {
-        return file == null;
+        return file == null && stored == null;
     }
 
-    /** The file holding the bytes (after a move, the application's file), or null when in memory. */
+    /** Whether the bytes are an object in a remote store that Spillway still owns. */
+    public synchronized boolean inStore() {
+        return stored != null && !deleted;
+    }
+
+    /**
+     * Where the bytes are: the file's path, the remote object's location (such as
+     * {@code s3://bucket/key}), or null when they are in memory.
+     */
+    public synchronized String location() {
+        if (stored != null) {
+            return stored.location();
+        }
+        return file == null ? null : file.toString();
+    }
+
+    /**
+     * The file holding the bytes (after a move, the application's file), or null when in memory or
+     * in a remote store.
+     */
     public synchronized Path file() {
         return file;
     }
@@ -68,6 +97,9 @@ public final class PartContent {
     public synchronized InputStream open() throws IOException {
         if (deleted) {
             throw new IOException("part content was deleted");
+        }
+        if (stored != null) {
+            return stored.open();
         }
         if (file != null) {
             return Files.newInputStream(file);
@@ -88,11 +120,19 @@ public final class PartContent {
 
     /**
      * Gives the bytes to the application at {@code target} (replacing it). A temp file is renamed
-     * when it is on the same file store, else copied and deleted; Spillway forgets it afterwards.
+     * when it is on the same file store, else copied and deleted; a remote object is downloaded and
+     * deleted from the store. Spillway forgets the bytes afterwards.
      */
     public synchronized void moveTo(Path target) throws IOException {
         if (deleted) {
             throw new IOException("part content was deleted");
+        }
+        if (stored != null) {
+            stored.copyTo(target);
+            stored.delete();
+            stored = null;
+            file = target;
+            return;
         }
         if (!owned) {
             try (InputStream in = open()) {
@@ -115,8 +155,11 @@ public final class PartContent {
         return owned && !deleted;
     }
 
-    /** Deletes the temp file Spillway still owns; idempotent, never throws. */
+    /** Deletes the temp file or remote object Spillway still owns; idempotent, never throws. */
     public synchronized void release() {
+        if (stored != null && !deleted) {
+            stored.delete();
+        }
         if (owned && !deleted) {
             TempStorage.deleteQuietly(file);
         }

@@ -1,29 +1,26 @@
 package io.spillway.core.upload;
 
-import io.spillway.core.UploadRejectedException;
 import io.spillway.core.storage.TempStorage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
  * Where one part's bytes go while it is read: memory first, within a small inline allowance and
- * the request's share of its budget reservation, then a temp file once that is used up.
+ * the request's share of its budget reservation, then a {@link SpillTarget} (a temp file, or an
+ * object store) once that is used up.
  *
- * <p>The move to disk happens in the middle of a part when needed: the bytes already in memory
- * are written first, so the file always holds the part from its first byte.
+ * <p>The spill happens in the middle of a part when needed: the bytes already in memory are
+ * written first, so the target always holds the part from its first byte.
  */
 final class SpillingSink implements AutoCloseable {
 
     private static final int BLOCK = 64 * 1024;
 
-    private final TempStorage storage;
+    private final SpillTarget target;
     private final MemoryAllowance allowance;
     private final MessageDigest digest;
     private final DiskGuard diskGuard;
@@ -32,16 +29,22 @@ final class SpillingSink implements AutoCloseable {
     private int currentUsed;
     private long inlineLeft;
     private long size;
-    private Path file;
-    private FileChannel channel;
+    private SpillWriter spilled;
     private boolean finished;
 
-    SpillingSink(TempStorage storage, MemoryAllowance allowance, long inline, MessageDigest digest, DiskGuard diskGuard) {
-        this.storage = storage;
+    SpillingSink(SpillTarget target, MemoryAllowance allowance, long inline, MessageDigest digest,
+                 DiskGuard diskGuard) {
+        this.target = target;
         this.allowance = allowance;
         this.inlineLeft = inline;
         this.digest = digest;
         this.diskGuard = diskGuard;
+    }
+
+    /** A sink that spills to temp files in {@code storage}. */
+    SpillingSink(TempStorage storage, MemoryAllowance allowance, long inline, MessageDigest digest,
+                 DiskGuard diskGuard) {
+        this(SpillTarget.tempFiles(storage), allowance, inline, digest, diskGuard);
     }
 
     /** Bytes written so far. */
@@ -57,29 +60,29 @@ final class SpillingSink implements AutoCloseable {
             digest.update(buffer, offset, length);
         }
         size += length;
-        if (channel == null && fitsInMemory(length)) {
+        if (spilled == null && fitsInMemory(length)) {
             copyToMemory(buffer, offset, length);
             return;
         }
-        if (channel == null) {
+        if (spilled == null) {
             spill();
         }
-        writeToFile(ByteBuffer.wrap(buffer, offset, length));
+        spilled.write(buffer, offset, length);
     }
 
     /** Ends the part and returns its stored content; the sink no longer owns it. */
     PartContent finish() throws IOException {
-        if (channel == null) {
+        if (spilled == null) {
             if (current != null && currentUsed > 0) {
-                blocks.add(currentUsed == current.length ? current : java.util.Arrays.copyOf(current, currentUsed));
+                blocks.add(currentUsed == current.length ? current : Arrays.copyOf(current, currentUsed));
             }
             current = null;
             finished = true;
             return PartContent.inMemory(blocks, size);
         }
-        channel.close();
+        PartContent content = spilled.finish();
         finished = true;
-        return PartContent.ofFile(file, size);
+        return content;
     }
 
     /** The digest of the bytes written, as hex, or null when no algorithm was configured. */
@@ -96,14 +99,9 @@ final class SpillingSink implements AutoCloseable {
         finished = true;
         blocks.clear();
         current = null;
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // the file is deleted next
-            }
+        if (spilled != null) {
+            spilled.close();
         }
-        TempStorage.deleteQuietly(file);
     }
 
     private boolean fitsInMemory(int length) {
@@ -132,31 +130,14 @@ final class SpillingSink implements AutoCloseable {
     }
 
     private void spill() throws IOException {
-        try {
-            file = storage.createFile(".part");
-            channel = FileChannel.open(file, StandardOpenOption.WRITE);
-        } catch (IOException e) {
-            throw new UploadRejectedException(507, "could not create a temp file: " + DiskGuard.describe(e), e);
-        }
+        spilled = target.open(diskGuard);
         for (byte[] block : blocks) {
-            writeToFile(ByteBuffer.wrap(block));
+            spilled.write(block, 0, block.length);
         }
         if (current != null) {
-            writeToFile(ByteBuffer.wrap(current, 0, currentUsed));
+            spilled.write(current, 0, currentUsed);
         }
         blocks.clear();
         current = null;
-    }
-
-    private void writeToFile(ByteBuffer data) throws IOException {
-        int length = data.remaining();
-        diskGuard.beforeWrite(length);
-        try {
-            while (data.hasRemaining()) {
-                channel.write(data);
-            }
-        } catch (IOException e) {
-            throw new UploadRejectedException(507, "could not store the upload: " + DiskGuard.describe(e), e);
-        }
     }
 }

@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage";
+            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage, streamedStorage";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -69,7 +69,9 @@ class ConfigParserTest {
                 Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout,
                         Duration.ofSeconds(10)),
-                Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
+                Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"),
+                Arguments.of("streamedStorage", (Function<SpillwayConfig, Object>) SpillwayConfig::streamedStorage,
+                        "local"));
     }
 
     @ParameterizedTest(name = "{0} defaults to {2}")
@@ -117,7 +119,9 @@ class ConfigParserTest {
                 Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", "500ms",
                         (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)),
-                Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
+                Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"),
+                Arguments.of("streamedStorage", " Local ", (Function<SpillwayConfig, Object>) SpillwayConfig::streamedStorage,
+                        "local"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -169,6 +173,8 @@ class ConfigParserTest {
             "stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s",
             "storage             | s3           | storage must be local (storage=s3 needs spillway-s3.jar on the class path): 's3'; example: storage=local",
             "storage             | disk/2       | storage must be local: 'disk/2'; example: storage=local",
+            "streamedStorage     | s3           | streamedStorage must be local or store: 's3'; example: streamedStorage=local",
+            "streamedStorage     | store        | streamedStorage=store needs storage set to an object store, but storage is local; example: storage=s3",
     })
     void parse_badValue_namesTheParameterEchoesTheValueAndShowsAnExample(String name, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, value)));
