@@ -258,7 +258,9 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
             Files.createFile(file);
             return file;
         }
-        completeMultipartUpload(id, envelope, length);
+        if (!assembled(id, length)) {
+            completeMultipartUpload(id, envelope, length);
+        }
         download(dataKey(id), file, length);
         return file;
     }
@@ -332,6 +334,12 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
         return local.usableSpace();
     }
 
+    /** Every server pointed at the bucket and prefix uses it. */
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
     @Override
     public void close() {
         s3.close();
@@ -392,6 +400,22 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
                 RequestBody.fromContentProvider(new SegmentStream.Provider(s3, bucket, segments,
                         piece -> pieceKey(id, piece)), length, "application/octet-stream")).eTag());
         return CompletedPart.builder().partNumber(number).eTag(etag).build();
+    }
+
+    /**
+     * Whether an earlier completion already assembled the object (and only its download failed).
+     * Checked before anything else, because not every store refuses to list or add parts of a
+     * multipart upload that was completed (s3proxy does not).
+     */
+    private boolean assembled(String id, long length) throws IOException {
+        try {
+            return s3.headObject(b -> b.bucket(bucket).key(dataKey(id))).contentLength() == length;
+        } catch (SdkException e) {
+            if (S3Errors.isMissing(e)) {
+                return false;
+            }
+            throw S3Errors.translate("completing an upload", e);
+        }
     }
 
     private void completeMultipartUpload(String id, Envelope envelope, long length) throws IOException {

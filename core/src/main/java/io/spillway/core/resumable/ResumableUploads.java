@@ -35,13 +35,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * request that fails at any step leaves the upload's state as it was and nothing on disk; the
  * one request whose commit makes the upload complete gets {@link WriteOutcome#completed()}.
  *
+ * <p>Delivery: the commit that completes an upload marks it complete, and the request that made it
+ * hands it to the application, then {@link #finish} deletes it. When that request fails before the
+ * application had the file (the store fails while assembling or downloading it), the upload is
+ * marked undelivered again at once, so that resending the last chunk or a status query
+ * ({@link #claimDelivery}) delivers it. When even that mark cannot be written (the store is down)
+ * or the delivering server stops, the upload stays complete; once it has been complete for
+ * {@link #DELIVERY_GRACE} without being finished, the next request that touches it reopens it.
+ * At start-up, uploads that were complete but not finished are reopened at once on a store of this
+ * server's own, and only after {@link #DELIVERY_GRACE} on a {@link ResumableStore#shared() shared}
+ * store, where another server may be delivering them right now. Delivery is at-least-once.
+ *
  * <p>Time comes from an injected {@link Clock}: expiry ({@code uploadExpiry} after the last stored
- * bytes) and the stalled-writer timeout ({@code stalledUploadTimeout}) are testable without waiting.
+ * bytes), the stalled-writer timeout ({@code stalledUploadTimeout}) and the delivery grace are
+ * testable without waiting.
  */
 public final class ResumableUploads implements AutoCloseable {
 
     /** The most separate spans one upload may hold; more would let a client bloat the state. */
     public static final int MAX_SPANS = 1000;
+    /**
+     * How long a complete upload belongs to the request delivering it: a complete upload that is still
+     * there this long after its last byte was not delivered, and may be delivered again.
+     */
+    public static final Duration DELIVERY_GRACE = Duration.ofMinutes(15);
 
     private static final System.Logger LOG = System.getLogger(ResumableUploads.class.getName());
     private static final int STRIPES = 64;
@@ -231,10 +248,45 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /**
-     * The assembled file of a complete upload, valid until {@link #finish}.
+     * The assembled file of a complete upload, valid until {@link #finish}. When the store cannot
+     * assemble or hand it out, the upload is marked undelivered again (when the store still
+     * answers), so that a retry delivers it, and the failure is thrown.
      */
     public Path completedFile(String id) throws IOException {
-        return store.materialize(id);
+        try {
+            return store.materialize(id);
+        } catch (IOException | RuntimeException e) {
+            markUndelivered(id);
+            throw e;
+        }
+    }
+
+    /**
+     * Delivers an upload whose bytes have all arrived but which is not complete: its completing
+     * request failed before the application had the file, or it was reopened after a crash. Of
+     * concurrent callers, on any server, exactly one gets the state back, now complete, and hands
+     * the file on like the request whose chunk completes an upload (then {@link #finish}).
+     *
+     * @return the completed state, or empty when bytes are missing, the upload is already complete
+     *         or another request claimed it first
+     * @throws UploadRejectedException 404 for an unknown id
+     */
+    public Optional<UploadState> claimDelivery(String id, String owner) throws IOException {
+        requireWellFormed(id);
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
+            Loaded loaded = load(id, owner, true);
+            UploadState state = loaded.state();
+            if (state.complete() || !state.fullyReceived()) {
+                return Optional.empty();
+            }
+            Instant now = clock.instant();
+            UploadState next = state.withReceived(state.received(), now, now.plus(config.uploadExpiry()), true);
+            return store.replaceState(id, loaded.version(), next.toJson()).map(version -> next);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -328,6 +380,7 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     private void recover() throws IOException {
+        Instant now = clock.instant();
         for (StoredUpload upload : store.list()) {
             Optional<UploadState> read = readState(upload.id());
             if (read.isEmpty()) {
@@ -337,7 +390,8 @@ public final class ResumableUploads implements AutoCloseable {
             long extent = store.storedExtent(upload.id());
             ByteRanges clipped = state.received().clip(extent);
             store.discardBeyond(upload.id(), clipped.extent());
-            if (!clipped.equals(state.received()) || state.complete()) {
+            boolean reopen = state.complete() && (!store.shared() || deliveryAbandoned(state, now));
+            if (!clipped.equals(state.received()) || reopen) {
                 Optional<StoredState> stored = store.readState(upload.id());
                 if (stored.isPresent()) {
                     store.replaceState(upload.id(), stored.get().version(), state.recovered(clipped).toJson());
@@ -454,7 +508,60 @@ public final class ResumableUploads implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The upload's state, checked against the requester. A complete upload that outlived
+     * {@link #DELIVERY_GRACE} is reopened here (its delivery failed or its server stopped).
+     *
+     * @param completeAllowed whether a complete upload is an answer (status) rather than a 409 (writes)
+     */
     private Loaded load(String id, String owner, boolean completeAllowed) throws IOException {
+        Loaded loaded = read(id, owner, completeAllowed);
+        if (loaded.state().complete() && deliveryAbandoned(loaded.state(), clock.instant())) {
+            loaded = reopen(id, owner, completeAllowed, loaded);
+        }
+        if (loaded.state().complete() && !completeAllowed) {
+            throw new UploadRejectedException(409, "upload is already complete");
+        }
+        return loaded;
+    }
+
+    private Loaded reopen(String id, String owner, boolean completeAllowed, Loaded loaded) throws IOException {
+        UploadState reopened = loaded.state().recovered(loaded.state().received());
+        Optional<String> version = store.replaceState(id, loaded.version(), reopened.toJson());
+        if (version.isEmpty()) {
+            return read(id, owner, completeAllowed);
+        }
+        LOG.log(System.Logger.Level.INFO, "upload " + id + " was complete but not delivered within "
+                + DELIVERY_GRACE.toMinutes() + " min; it is resumable again");
+        return new Loaded(reopened, version.get());
+    }
+
+    private static boolean deliveryAbandoned(UploadState state, Instant now) {
+        return !now.isBefore(state.updatedAt().plus(DELIVERY_GRACE));
+    }
+
+    /** After a failed delivery: the upload becomes undelivered again, if the store still answers. */
+    private void markUndelivered(String id) {
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
+            Optional<StoredState> stored = store.readState(id);
+            if (stored.isEmpty()) {
+                return;
+            }
+            UploadState state = UploadState.fromJson(stored.get().json());
+            if (state.complete()) {
+                store.replaceState(id, stored.get().version(), state.recovered(state.received()).toJson());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "upload " + id + " could not be marked undelivered; it becomes "
+                    + "resumable " + DELIVERY_GRACE.toMinutes() + " min after its last byte", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Loaded read(String id, String owner, boolean completeAllowed) throws IOException {
         Optional<StoredState> stored = store.readState(id);
         if (stored.isEmpty()) {
             UploadGoneException gone = tombstones.find(id, owner);
@@ -485,9 +592,6 @@ public final class ResumableUploads implements AutoCloseable {
                 lock.unlock();
             }
             throw new UploadGoneException(UploadGoneException.Reason.EXPIRED, state.total());
-        }
-        if (state.complete() && !completeAllowed) {
-            throw new UploadRejectedException(409, "upload is already complete");
         }
         return new Loaded(state, stored.get().version());
     }

@@ -79,6 +79,15 @@ public interface ResumableStore {
     long usableSpace() throws IOException;
 
     /**
+     * Whether other servers use this store at the same time (an object store behind a load
+     * balancer). Then a complete upload found at start-up may be one that another server is
+     * delivering right now, and is not reopened at once (see {@code ResumableUploads}).
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /**
      * A state document and the version to pass to {@link #replaceState}.
      *
      * @param json    the document

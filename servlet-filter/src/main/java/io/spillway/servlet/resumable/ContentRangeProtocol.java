@@ -85,8 +85,7 @@ public final class ContentRangeProtocol implements UploadProtocol {
             }
             id = id == null ? null : id.strip();
             if (range.isQuery()) {
-                answerQuery(request, response, range, id);
-                return Optional.empty();
+                return answerQuery(request, response, range, id);
             }
             return chunk(request, response, range, id);
         } catch (UploadRejectedException e) {
@@ -101,8 +100,12 @@ public final class ContentRangeProtocol implements UploadProtocol {
         uploads.close();
     }
 
-    private void answerQuery(HttpServletRequest request, HttpServletResponse response, ContentRange range, String id)
-            throws IOException {
+    /**
+     * Answers a status query; a query for an upload whose bytes have all arrived but which was never
+     * delivered (its completing request failed) delivers it instead, as the completing chunk would.
+     */
+    private Optional<CompletedUpload> answerQuery(HttpServletRequest request, HttpServletResponse response,
+                                                  ContentRange range, String id) throws IOException {
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
             throw UploadRejectedException.badRequest("a status query (bytes */total) must have an empty body");
         }
@@ -114,7 +117,7 @@ public final class ContentRangeProtocol implements UploadProtocol {
             } catch (UploadGoneException gone) {
                 if (gone.why() == UploadGoneException.Reason.COMPLETED && gone.total() == range.total()) {
                     writeJson(response, id, gone.total(), List.of(new ByteRange(0, gone.total())), true);
-                    return;
+                    return Optional.empty();
                 }
                 throw new UploadRejectedException(404, "unknown upload id");
             }
@@ -127,7 +130,18 @@ public final class ContentRangeProtocol implements UploadProtocol {
             throw new UploadRejectedException(409, "total length changed from " + state.total() + " to "
                     + range.total());
         }
+        if (!state.complete() && state.fullyReceived()) {
+            Optional<UploadState> claimed = uploads.claimDelivery(state.id(), owner);
+            if (claimed.isPresent()) {
+                UploadState done = claimed.get();
+                response.setHeader(UPLOAD_ID, done.id());
+                return Optional.of(new CompletedUpload(done.id(), done.fieldName(), done.fileName(),
+                        done.contentType(), uploads.completedFile(done.id()), done.total(), Map.of(),
+                        () -> uploads.finish(done.id())));
+            }
+        }
         writeJson(response, state);
+        return Optional.empty();
     }
 
     private Optional<CompletedUpload> chunk(HttpServletRequest request, HttpServletResponse response,

@@ -152,9 +152,24 @@ public final class TusProtocol implements UploadProtocol {
         return Optional.empty();
     }
 
+    /**
+     * Answers the offset; a {@code HEAD} for an upload whose bytes have all arrived but which was
+     * never delivered (its completing {@code PATCH} failed) delivers it instead: a tus client that
+     * resumes sees the whole length and would send nothing more.
+     */
     private Optional<CompletedUpload> head(HttpServletRequest request, HttpServletResponse response)
             throws IOException {
-        UploadState state = uploads.status(idFromPath(request), Requesters.owner(request));
+        String owner = Requesters.owner(request);
+        UploadState state = uploads.status(idFromPath(request), owner);
+        if (!state.complete() && state.fullyReceived()) {
+            Optional<UploadState> claimed = uploads.claimDelivery(state.id(), owner);
+            if (claimed.isPresent()) {
+                response.setHeader("Cache-Control", "no-store");
+                response.setHeader("Upload-Offset", Long.toString(state.total()));
+                response.setHeader("Upload-Length", Long.toString(state.total()));
+                return Optional.of(completed(claimed.get()));
+            }
+        }
         response.setStatus(200);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("Upload-Offset", Long.toString(state.complete() ? state.total() : state.offset()));
