@@ -5,10 +5,12 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -46,6 +48,15 @@ public final class S3ProxyServer implements AutoCloseable {
      * bucket is created unless an earlier server left it there.
      */
     public static S3ProxyServer start(Path directory, String bucket, int port) throws Exception {
+        return start(directory, bucket, port, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts the server as {@link #start(Path, String, int)} does, serving the blob store through
+     * {@code wrap}, so that a test can make the store itself fail an operation.
+     */
+    public static S3ProxyServer start(Path directory, String bucket, int port, UnaryOperator<BlobStore> wrap)
+            throws Exception {
         Files.createDirectories(directory);
         Properties properties = new Properties();
         properties.setProperty("jclouds.filesystem.basedir", directory.toString());
@@ -54,7 +65,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .overrides(properties)
                 .build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
+                .blobStore(wrap.apply(context.getBlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
