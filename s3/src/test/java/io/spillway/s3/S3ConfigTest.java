@@ -8,6 +8,7 @@ import io.spillway.core.config.ConfigParser;
 import io.spillway.core.config.InvalidConfigException;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.ResumableStores;
+import io.spillway.core.upload.SpillTargets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,23 @@ class S3ConfigTest {
         assertEquals(S3Settings.DEFAULT_PART_SIZE, settings.partSize());
         assertTrue(settings.pathStyle());
         assertTrue(config.describe().endsWith("storage=[s3], s3Bucket=[my-uploads], s3Endpoint=[http://127.0.0.1:9000],"
-                + " s3PathStyle=[true], s3Prefix=[a/b/]"), config.describe());
+                + " s3PathStyle=[true], s3Prefix=[a/b/], streamedStorage=[local]"), config.describe());
+    }
+
+    @Test
+    void streamedStorageStore_withStorageS3_parses_andItsTargetProviderIsFound() {
+        SpillwayConfig config = new ConfigParser().parse(Map.of("storage", "s3", "s3Bucket", "my-uploads",
+                "streamedStorage", "store"));
+        assertEquals("store", config.streamedStorage());
+        assertTrue(SpillTargets.providers().get("s3") instanceof S3StoreProvider);
+    }
+
+    @Test
+    void streamedStorageStore_withoutAnObjectStore_isAMistake() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> new ConfigParser().parse(Map.of("streamedStorage", "store")));
+        assertEquals(List.of("streamedStorage=store needs storage set to an object store, but storage is local; "
+                + "example: storage=s3"), e.problems());
     }
 
     @Test
