@@ -47,6 +47,8 @@ final class S3SpillTarget implements SpillTarget {
     static final String PARTS = "parts/";
     /** Age after which an object or multipart upload under {@code parts/} is a leftover. */
     static final Duration ORPHAN_AGE = Duration.ofHours(24);
+    /** The largest part buffer: one is held in memory per streamed part. */
+    static final long MAX_BUFFER = 1L << 30;
 
     private static final System.Logger LOG = System.getLogger(S3SpillTarget.class.getName());
     private static final int MAX_PARTS = 10_000;
@@ -61,8 +63,8 @@ final class S3SpillTarget implements SpillTarget {
     private ScheduledExecutorService sweeper;
 
     S3SpillTarget(S3Client s3, String bucket, String prefix, long partSize, BufferReservations reservations) {
-        if (partSize < S3Settings.MIN_PART_SIZE || partSize > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("part buffer must be between 5 MiB and 2 GiB: " + partSize);
+        if (partSize < S3Settings.MIN_PART_SIZE || partSize > MAX_BUFFER) {
+            throw new IllegalArgumentException("part buffer must be between 5 MiB and 1 GiB: " + partSize);
         }
         this.s3 = s3;
         this.bucket = bucket;
@@ -78,6 +80,10 @@ final class S3SpillTarget implements SpillTarget {
      * @throws UploadRejectedException 503 when the bucket cannot be reached
      */
     static S3SpillTarget open(S3Settings settings, BufferReservations reservations) throws IOException {
+        if (settings.partSize() > MAX_BUFFER) {
+            throw new IOException(S3Settings.PART_SIZE + " must be at most 1GiB with streamedStorage=store (each "
+                    + "streamed part holds one part buffer in memory): " + Sizes.format(settings.partSize()));
+        }
         S3Client client = S3ResumableStore.client(settings);
         try {
             S3Errors.call("checking bucket " + settings.bucket(),
@@ -103,13 +109,22 @@ final class S3SpillTarget implements SpillTarget {
         return Long.MAX_VALUE;
     }
 
+    /** Stops the sweeper and closes the client; a sweep in progress is cut off with it. */
     @Override
     public synchronized void close() {
-        if (sweeper != null) {
-            sweeper.shutdownNow();
-            sweeper = null;
+        ScheduledExecutorService running = sweeper;
+        sweeper = null;
+        if (running != null) {
+            running.shutdownNow();
         }
         s3.close();
+        if (running != null) {
+            try {
+                running.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

@@ -29,7 +29,7 @@ public record UploadRecord(String uploadId, Route.Kind route, String reason, Lis
      * @param storagePath the temp file holding it, or null when it is in memory or in the object
      *                    store ({@code streamedStorage=store}: read it through the {@code Part},
      *                    whose {@code write} downloads it). The type stays {@link Path} so that this
-     *                    record's public shape is unchanged; the remote location is in the logs.
+     *                    record's public shape is unchanged.
      * @param digest      hex digest when a digest algorithm is configured, else null
      */
     public record FileRecord(String fieldName, String fileName, String contentType, long size, Path storagePath,
