@@ -221,7 +221,7 @@ public class MemoryAwareUploadFilter implements Filter {
         } catch (IOException e) {
             route.release();
             LOG.log(Level.FINE, "upload body could not be read", e);
-            reject(request, response, 400, "request body could not be read: " + e, 0);
+            reject(request, response, 400, unreadableBody(e), 0);
             return;
         }
         deliver(request, response, chain, UploadRecord.of(TempStorage.newId(), route.kind(), route.reason(), parts),
@@ -307,6 +307,16 @@ public class MemoryAwareUploadFilter implements Filter {
                         long retryAfterSeconds) {
         LOG.info(() -> "upload rejected: " + status + " " + reason);
         ErrorResponses.send(request, response, status, reason, retryAfterSeconds);
+    }
+
+    /** Why a body could not be read, in words a client may see (no exception names). */
+    private static String unreadableBody(IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.SocketTimeoutException) {
+                return "request body could not be read: timed out";
+            }
+        }
+        return "request body could not be read: the connection was closed or reset";
     }
 
     private static boolean isMultipartUpload(HttpServletRequest request) {
