@@ -40,15 +40,23 @@ public final class FileNames {
         if (colon >= 0) {
             name = name.substring(0, colon);
         }
-        name = stripTrailingDotsAndSpaces(name.strip());
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+        return tidy(name);
+    }
+
+    /**
+     * Strips, defuses device names and truncates, again after a cut: cutting a long name can leave
+     * a trailing dot or space, or a bare device name, behind.
+     */
+    private static String tidy(String name) {
+        String tidied = stripTrailingDotsAndSpaces(name.strip());
+        if (tidied.isEmpty() || tidied.equals(".") || tidied.equals("..")) {
             return UNNAMED;
         }
-        String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
+        String stem = tidied.contains(".") ? tidied.substring(0, tidied.indexOf('.')) : tidied;
         if (DEVICES.contains(stem.toUpperCase(Locale.ROOT))) {
-            name = "_" + name;
+            tidied = "_" + tidied;
         }
-        return truncate(name);
+        return tidied.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES ? tidied : tidy(truncate(tidied));
     }
 
     private static String stripTrailingDotsAndSpaces(String name) {

@@ -1,5 +1,7 @@
 package io.spillway.servlet.hardening;
 
+import io.spillway.servlet.testing.PartsEchoServlet;
+import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Targets started on first use and kept for the test class (Tomcat takes a while to start), one per
@@ -15,9 +18,17 @@ import java.util.TreeMap;
 final class Targets implements AutoCloseable {
 
     private final Map<String, Target> started = new LinkedHashMap<>();
+    private final Supplier<HttpServlet> application;
     private final Path root;
 
+    /** Targets whose application is {@link PartsEchoServlet}. */
     Targets() {
+        this(PartsEchoServlet::new);
+    }
+
+    /** Targets whose application is made by {@code application}. */
+    Targets(Supplier<HttpServlet> application) {
+        this.application = application;
         try {
             root = Files.createTempDirectory("spillway-hardening-");
         } catch (IOException e) {
@@ -35,7 +46,8 @@ final class Targets implements AutoCloseable {
         Map<String, String> all = new TreeMap<>(mode.params());
         all.putAll(params);
         String key = all.toString();
-        return started.computeIfAbsent(key, k -> Target.start(root.resolve("spill-" + started.size()), all));
+        return started.computeIfAbsent(key, k -> Target.start(root.resolve("spill-" + started.size()), all,
+                application.get(), Target.PLENTY));
     }
 
     /** A fresh directory for a test's own files. */
