@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.SpillwayConfig;
+import io.spillway.core.multipart.FastMultipartParser;
 import io.spillway.core.multipart.MultipartParser;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.upload.DiskGuard;
@@ -70,7 +71,7 @@ class DiskFullTest {
     Path temp;
 
     static Stream<MultipartParser> parsers() {
-        return Stream.of(new FileUpload2Parser());
+        return Stream.of(new FileUpload2Parser(), new FastMultipartParser());
     }
 
     // fault injection: a simulated 48 MiB disk

@@ -22,8 +22,12 @@ import java.util.stream.Stream;
  */
 record Mode(Route.Kind route, String parser) {
 
-    /** The parsers the filter offers; every multipart case runs with each. */
-    static final List<String> PARSERS = List.of(SpillwayConfig.PARSER_FILEUPLOAD2);
+    /**
+     * The parsers the filter offers; every multipart case runs with each. (A buffered body of known
+     * length is always read by FileUpload2; the parser applies to the streamed route and to bodies
+     * of unknown length.)
+     */
+    static final List<String> PARSERS = List.of(SpillwayConfig.PARSER_FILEUPLOAD2, SpillwayConfig.PARSER_FAST);
 
     static final Mode BUFFERED = new Mode(Route.Kind.BUFFERED, SpillwayConfig.PARSER_FILEUPLOAD2);
     static final Mode STREAMED = new Mode(Route.Kind.STREAMED, SpillwayConfig.PARSER_FILEUPLOAD2);
