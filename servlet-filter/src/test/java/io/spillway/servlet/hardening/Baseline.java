@@ -66,7 +66,8 @@ final class Baseline {
     private String problem() {
         Set<String> now = files(tempDirectory);
         if (!now.equals(files)) {
-            return "temp directory holds " + now + ", was " + files;
+            return "temp directory holds " + now.size() + " files " + now.stream().limit(5).toList() + ", was "
+                    + files.size() + " " + files.stream().limit(5).toList();
         }
         if (budget.reserved() != reserved || budget.holders() != holders) {
             return "budget has " + budget.reserved() + " bytes in " + budget.holders() + " reservations, was "
