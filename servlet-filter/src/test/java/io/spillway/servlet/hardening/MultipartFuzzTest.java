@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
-import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.DictionaryFile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.SpillwayConfig;
@@ -63,9 +63,7 @@ class MultipartFuzzTest {
     }
 
     @FuzzTest(maxDuration = "10m")
-    @DictionaryEntries({"--XyZzY-spillway-hardening", "\r\n--XyZzY-spillway-hardening", "--XyZzY-spillway-hardening--",
-            "Content-Disposition: form-data; name=\"", "\"; filename=\"", "Content-Type: multipart/mixed; boundary=",
-            "Content-Type: ", "\r\n\r\n", "\r\n"})
+    @DictionaryFile(resourcePath = "multipart.dict")
     void anyBody_givesPartsWithinTheLimits_orADeliberateRefusal(byte[] body) throws IOException {
         for (MultipartParser parser : PARSERS) {
             for (long allowance : ALLOWANCES) {
