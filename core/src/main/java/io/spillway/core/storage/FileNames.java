@@ -60,12 +60,17 @@ public final class FileNames {
         return tidied.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES ? tidied : tidy(truncate(tidied));
     }
 
+    /** Strips trailing dots and every kind of space (U+2001 and the no-break spaces included). */
     private static String stripTrailingDotsAndSpaces(String name) {
         int end = name.length();
-        while (end > 0 && (name.charAt(end - 1) == '.' || name.charAt(end - 1) == ' ')) {
+        while (end > 0 && isDotOrSpace(name.charAt(end - 1))) {
             end--;
         }
         return name.substring(0, end);
+    }
+
+    private static boolean isDotOrSpace(char c) {
+        return c == '.' || Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private static String truncate(String name) {

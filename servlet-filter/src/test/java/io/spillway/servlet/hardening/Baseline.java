@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -26,7 +27,7 @@ final class Baseline {
 
     /** Descriptors that may still be closing (a server socket, a client socket, a poller wakeup). */
     static final int DESCRIPTOR_SLACK = 3;
-    private static final long WAIT_MILLIS = 10_000;
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private final Path tempDirectory;
     private final MemoryBudget budget;
@@ -50,7 +51,12 @@ final class Baseline {
 
     /** Waits until everything is back (or fails, saying what is not). */
     void assertRestored() {
-        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        assertRestored(WAIT);
+    }
+
+    /** Waits at most {@code wait} until everything is back (or fails, saying what is not). */
+    void assertRestored(Duration wait) {
+        long deadline = System.currentTimeMillis() + wait.toMillis();
         while (true) {
             String problem = problem();
             if (problem == null) {

@@ -62,7 +62,7 @@ class MultipartFuzzTest {
         TestServer.deleteTree(ROOT);
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     @DictionaryFile(resourcePath = "multipart.dict")
     void anyBody_givesPartsWithinTheLimits_orADeliberateRefusal(byte[] body) throws IOException {
         for (MultipartParser parser : PARSERS) {
@@ -72,7 +72,7 @@ class MultipartFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     void wellFormedBody_arrivesExactly_withBothParsers(FuzzedDataProvider data) throws IOException {
         Encoded encoded = Encoded.from(data);
         if (encoded == null) {

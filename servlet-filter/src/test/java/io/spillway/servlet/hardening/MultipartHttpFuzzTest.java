@@ -27,7 +27,7 @@ class MultipartHttpFuzzTest {
         TARGETS.close();
     }
 
-    @FuzzTest(maxDuration = "10m")
+    @FuzzTest(maxDuration = "5m")
     @DictionaryFile(resourcePath = "multipart.dict")
     void anyBody_overHttp_isADeliberateAnswer_andLeavesNothing(byte[] input) {
         int selector = input.length == 0 ? 0 : input[0] & 0xff;

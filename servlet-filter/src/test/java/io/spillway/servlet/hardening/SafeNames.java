@@ -27,7 +27,9 @@ final class SafeNames {
         assertFalse(name.isEmpty(), context);
         assertFalse(FORBIDDEN.matcher(name).find(), context + ": no separator, colon or control character");
         assertFalse(name.equals(".") || name.equals(".."), context);
-        assertFalse(name.endsWith(".") || name.endsWith(" "), context + ": no trailing dot or space");
+        char last = name.charAt(name.length() - 1);
+        assertFalse(last == '.' || Character.isWhitespace(last) || Character.isSpaceChar(last),
+                context + ": no trailing dot or space of any kind");
         assertFalse(name.startsWith(" "), context + ": no leading space");
         assertTrue(name.getBytes(StandardCharsets.UTF_8).length <= 255, context + ": at most 255 bytes");
         String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
