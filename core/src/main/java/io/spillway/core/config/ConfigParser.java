@@ -43,6 +43,7 @@ public final class ConfigParser {
     public static final String PROGRESS_RETENTION = "progressRetention";
     public static final String DIGEST_ALGORITHM = "digestAlgorithm";
     public static final String PARSER = "parser";
+    public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
 
@@ -71,6 +72,7 @@ public final class ConfigParser {
                 v -> v.equals(SpillwayConfig.PARSER_FAST) || v.equals(SpillwayConfig.PARSER_FILEUPLOAD2)
                         ? null : "must be " + SpillwayConfig.PARSER_FAST + " or " + SpillwayConfig.PARSER_FILEUPLOAD2,
                 SpillwayConfig.Builder::parser);
+        duration(SHUTDOWN_TIMEOUT, "10s", true, SpillwayConfig.Builder::shutdownTimeout);
     }
 
     /** The names this parser understands, in documentation order. */
