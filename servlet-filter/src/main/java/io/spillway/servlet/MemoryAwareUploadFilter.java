@@ -377,7 +377,7 @@ public class MemoryAwareUploadFilter implements Filter {
 
     private void reject(HttpServletRequest request, HttpServletResponse response, int status, String reason,
                         long retryAfterSeconds) {
-        operations.rejected(request, status, reason);
+        operations.rejected(request, response, status, reason);
         ErrorResponses.send(request, response, status, reason, retryAfterSeconds);
     }
 

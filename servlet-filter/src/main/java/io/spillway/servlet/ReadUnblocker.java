@@ -2,6 +2,8 @@ package io.spillway.servlet;
 
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -23,6 +25,11 @@ import java.util.logging.Logger;
  * request, the HTTP/1.1 processor, the socket wrapper), looked up by reflection on the request
  * thread when the upload starts, so that the watchdog only holds the channel of this connection.
  *
+ * <p>Tomcat answers a failed body read itself: it calls {@code sendError(400)} and suspends the
+ * response, so that its error page (with the exception's stack trace) would replace the 408.
+ * After a read that this class broke on purpose, {@link #forgetReadFailure} lifts that error
+ * state so that the filter's own short answer goes out.
+ *
  * <p>Only HTTP/1.1 over Tomcat's NIO and NIO2 connectors is touched: on HTTP/2 the socket carries
  * other streams. Anywhere else (Jetty, another connector, a failed lookup) the unblocker does
  * nothing, and a slow body is cut off at its next byte or by the container's own read timeout
@@ -33,6 +40,8 @@ final class ReadUnblocker {
     private static final Logger LOG = Logger.getLogger(ReadUnblocker.class.getName());
     private static final Runnable NOTHING = () -> { };
     private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
+    private static final String RESPONSE_FACADE = "org.apache.catalina.connector.ResponseFacade";
+    private static final String ERROR_EXCEPTION = "jakarta.servlet.error.exception";
     private static final String HTTP11_PROCESSOR = "org.apache.coyote.http11.Http11Processor";
     private static final ConcurrentHashMap<String, Object> MEMBERS = new ConcurrentHashMap<>();
     private static volatile boolean unsupported;
@@ -65,6 +74,31 @@ final class ReadUnblocker {
             unsupported = true;
             LOG.log(Level.FINE, "cannot reach Tomcat's socket; slow uploads are cut off at their next byte", e);
             return NOTHING;
+        }
+    }
+
+    /**
+     * Undoes what Tomcat did when a read failed because the upload was aborted: the error status,
+     * the suspended response and the recorded exception. Does nothing elsewhere.
+     */
+    static void forgetReadFailure(ServletRequest request, ServletResponse response) {
+        ServletResponse inner = response;
+        while (inner instanceof ServletResponseWrapper wrapper) {
+            inner = wrapper.getResponse();
+        }
+        if (!inner.getClass().getName().equals(RESPONSE_FACADE)) {
+            return;
+        }
+        try {
+            Object connectorResponse = field(inner.getClass(), "response").get(inner);
+            if (!(Boolean) method(connectorResponse.getClass(), "isError").invoke(connectorResponse)) {
+                return;
+            }
+            connectorResponse.getClass().getMethod("setSuspended", boolean.class).invoke(connectorResponse, false);
+            method(connectorResponse.getClass(), "resetError").invoke(connectorResponse);
+            request.removeAttribute(ERROR_EXCEPTION);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot clear Tomcat's read error; its error page answers instead", e);
         }
     }
 

@@ -119,11 +119,14 @@ final class UploadOperations {
     }
 
     /** Counts and logs a refusal (one line, client text escaped) and fails the upload's progress. */
-    void rejected(HttpServletRequest request, int status, String reason) {
+    void rejected(HttpServletRequest request, HttpServletResponse response, int status, String reason) {
         counters.rejected(status);
         TrackedUpload upload = tracked(request);
         if (upload != null) {
             upload.failed(status, reason);
+            if (upload.aborted().isPresent()) {
+                ReadUnblocker.forgetReadFailure(request, response);
+            }
         }
         Level level = status >= 500 ? Level.WARNING : Level.INFO;
         if (LOG.isLoggable(level)) {
