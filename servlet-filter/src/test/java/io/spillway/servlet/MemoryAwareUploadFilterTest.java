@@ -282,6 +282,42 @@ class MemoryAwareUploadFilterTest {
         assertTrue(message.contains("unknown parameter colour"), message);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void clientAbortMidBody_deletesThePartialFile_andReleasesTheReservation(boolean reset) throws Exception {
+        MemoryAwareUploadFilter filter = start(Map.of("unknownLengthBuffer", "16KB"));
+        MultipartBody body = new MultipartBody().generatedFile("doc", "abort.bin", 11, 10_000_000).end();
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+             java.io.InputStream payload = body.stream()) {
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + body.contentType()
+                    + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 48; i++) {
+                int n = payload.readNBytes(chunk, 0, chunk.length);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(chunk, 0, n);
+                out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            out.flush();
+            awaitUntil(() -> tempFiles() == 1 && filter.budget().reserved() > 0);
+            if (reset) {
+                socket.setSoLinger(true, 0);
+            }
+        }
+        awaitUntil(() -> tempFiles() == 0 && filter.budget().reserved() == 0);
+    }
+
+    private static void awaitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (!condition.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached in 20 s");
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void destroy_leavesNoFiles() throws IOException {
         MemoryAwareUploadFilter filter = start(Map.of());

@@ -131,8 +131,12 @@ final class SpillingSink implements AutoCloseable {
     }
 
     private void spill() throws IOException {
-        file = storage.createFile(".part");
-        channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        try {
+            file = storage.createFile(".part");
+            channel = FileChannel.open(file, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UploadRejectedException(507, "could not create a temp file: " + DiskGuard.describe(e), e);
+        }
         for (byte[] block : blocks) {
             writeToFile(ByteBuffer.wrap(block));
         }
