@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser";
+            + "progressRetention, digestAlgorithm, parser, shutdownTimeout";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -66,7 +66,8 @@ class ConfigParserTest {
                 Arguments.of("minRateWindow", (Function<SpillwayConfig, Object>) SpillwayConfig::minRateWindow, Duration.ofSeconds(20)),
                 Arguments.of("progressRetention", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ofMinutes(5)),
                 Arguments.of("digestAlgorithm", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
-                Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"));
+                Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
+                Arguments.of("shutdownTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(10)));
     }
 
     @ParameterizedTest(name = "{0} defaults to {2}")
@@ -111,7 +112,9 @@ class ConfigParserTest {
                 Arguments.of("digestAlgorithm", "", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
                 Arguments.of("parser", "fileupload2", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
                 Arguments.of("parser", " FileUpload2 ", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
-                Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"));
+                Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
+                Arguments.of("shutdownTimeout", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ZERO),
+                Arguments.of("shutdownTimeout", "30s", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(30)));
     }
 
     @ParameterizedTest(name = "{0}={1}")

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.core.testing.MutableClock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ProgressRegistryTest {
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock();
     private final ProgressRegistry registry = new ProgressRegistry(clock, Duration.ofMinutes(5));
 
     @Test
@@ -21,7 +22,7 @@ class ProgressRegistryTest {
         UploadProgress progress = registry.start("up-1", 10_000_000).orElseThrow();
         progress.route("STREAMED");
         for (int second = 0; second < 4; second++) {
-            clock.advanceMillis(1000);
+            clock.advance(Duration.ofMillis(1000));
             progress.add(1_000_000);
         }
         ProgressSnapshot snapshot = registry.snapshot("up-1").orElseThrow();
@@ -37,11 +38,11 @@ class ProgressRegistryTest {
     void speed_isMeasuredOverTheLastFiveSeconds_andFallsWhenTheBodyStalls() {
         UploadProgress progress = registry.start("up-2", -1).orElseThrow();
         for (int i = 0; i < 20; i++) {
-            clock.advanceMillis(500);
+            clock.advance(Duration.ofMillis(500));
             progress.add(i < 10 ? 100_000 : 10_000);
         }
         assertEquals(20_000, registry.snapshot("up-2").orElseThrow().bytesPerSecond(), "last 5 s at 20 KB/s");
-        clock.advanceMillis(10_000);
+        clock.advance(Duration.ofMillis(10_000));
         ProgressSnapshot stalled = registry.snapshot("up-2").orElseThrow();
         assertTrue(stalled.bytesPerSecond() < 10_000, "stalled: " + stalled.bytesPerSecond());
         assertEquals(-1, stalled.etaSeconds(), "no total, no eta");
@@ -51,7 +52,7 @@ class ProgressRegistryTest {
     @Test
     void finishedUpload_staysForTheRetention_thenIsForgotten() {
         UploadProgress progress = registry.start("up-3", -1).orElseThrow();
-        clock.advanceMillis(1000);
+        clock.advance(Duration.ofMillis(1000));
         progress.add(5000);
         progress.done();
         progress.detach();
@@ -61,7 +62,7 @@ class ProgressRegistryTest {
         assertEquals(0, done.etaSeconds());
         clock.advance(Duration.ofMinutes(5).minusMillis(1));
         assertTrue(registry.snapshot("up-3").isPresent());
-        clock.advanceMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertEquals(Optional.empty(), registry.snapshot("up-3"));
         assertEquals(0, registry.size());
     }
@@ -92,13 +93,13 @@ class ProgressRegistryTest {
     @Test
     void resumableUpload_continuesAcrossRequests_fromTheBytesStored() {
         UploadProgress chunk1 = registry.resume("tus-1", 3000, 0);
-        clock.advanceMillis(1000);
+        clock.advance(Duration.ofMillis(1000));
         chunk1.add(1000);
         chunk1.detach();
         clock.advance(Duration.ofMinutes(1));
         UploadProgress chunk2 = registry.resume("tus-1", 3000, 1000);
         assertEquals(chunk1, chunk2, "one entry across requests");
-        clock.advanceMillis(1000);
+        clock.advance(Duration.ofMillis(1000));
         chunk2.add(1000);
         ProgressSnapshot middle = registry.snapshot("tus-1").orElseThrow();
         assertEquals(2000, middle.bytesReceived());
@@ -124,9 +125,9 @@ class ProgressRegistryTest {
             UploadProgress p = small.start("id-" + i, 1).orElseThrow();
             p.done();
             p.detach();
-            clock.advanceMillis(100);
+            clock.advance(Duration.ofMillis(100));
         }
-        clock.advanceMillis(1000);
+        clock.advance(Duration.ofMillis(1000));
         small.start("last", 1);
         assertTrue(small.size() <= 11, "size " + small.size());
         assertFalse(small.snapshot("id-0").isPresent(), "oldest dropped");
