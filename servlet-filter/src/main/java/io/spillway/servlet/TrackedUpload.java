@@ -7,9 +7,9 @@ import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.routing.Route;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One upload request as the operations side sees it, from the filter's first look to the end of
@@ -28,7 +28,7 @@ final class TrackedUpload {
     private final MeteredRequest request;
     private final UploadCounters counters;
     private final ProgressRegistry registry;
-    private final List<UploadProgress> progress = new ArrayList<>(1);
+    private final List<UploadProgress> progress = new CopyOnWriteArrayList<>();
     private final boolean singleRequest;
     private boolean delivered;
     private boolean closed;

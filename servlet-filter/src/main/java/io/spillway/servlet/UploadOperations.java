@@ -131,7 +131,7 @@ final class UploadOperations {
         Level level = status >= 500 ? Level.WARNING : Level.INFO;
         if (LOG.isLoggable(level)) {
             LOG.log(level, "upload rejected: " + status + " " + escape(reason) + " [" + request.getMethod() + " "
-                    + escape(request.getRequestURI()) + " from " + request.getRemoteAddr()
+                    + escape(request.getRequestURI()) + " from " + escape(request.getRemoteAddr())
                     + (upload != null && upload.id() != null ? ", upload " + upload.id() : "") + "]");
         }
     }
