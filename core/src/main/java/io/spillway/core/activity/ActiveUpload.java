@@ -15,7 +15,8 @@ import java.util.function.LongConsumer;
  * that is blocked now) throws as an {@link UploadRejectedException}, and runs the
  * {@code unblocker} the container adapter supplied, which makes a read blocked in the socket
  * return at once. The unblocker only runs while the body is still being received and the request
- * has not ended, so it can never touch a connection that has moved on to another request.
+ * has not ended, under the lock that {@link #end()} takes, so it can never touch a connection
+ * that has moved on to another request.
  */
 public final class ActiveUpload {
 
@@ -70,20 +71,17 @@ public final class ActiveUpload {
      *
      * @return whether this call aborted it
      */
-    public boolean abort(int status, String reason) {
-        synchronized (this) {
-            if (ended || abort != null) {
-                return false;
-            }
-            abort = new UploadRejectedException(status, reason);
-            if (!receiving) {
-                return true;
-            }
+    public synchronized boolean abort(int status, String reason) {
+        if (ended || abort != null) {
+            return false;
         }
-        try {
-            unblocker.run();
-        } catch (RuntimeException ignored) {
-            // the read fails at its next byte instead
+        abort = new UploadRejectedException(status, reason);
+        if (receiving) {
+            try {
+                unblocker.run();
+            } catch (RuntimeException ignored) {
+                // the read fails at its next byte instead
+            }
         }
         return true;
     }
