@@ -20,6 +20,7 @@ import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.PartContent;
 import io.spillway.core.upload.ReceivedPart;
 import io.spillway.core.upload.UploadRecord;
+import io.spillway.servlet.resumable.AssembledRequest;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -129,7 +130,11 @@ public class MemoryAwareUploadFilter implements Filter {
         streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage,
                 config.digestAlgorithm());
         bufferedReceiver = new MultipartReceiver(fileUpload2, config, storage, config.digestAlgorithm());
-        protocols = Protocols.create(config, storage, clock);
+        try {
+            protocols = Protocols.create(config, storage, clock, streamedReceiver);
+        } catch (IOException e) {
+            throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);
+        }
         operations = new UploadOperations(config, this::config, clock, probe, budget, storage);
         operations.registerMBean(context.getContextPath(), filterConfig.getFilterName(), this::reconfigure);
         context.setAttribute(FILTER_ATTRIBUTE, this);
@@ -323,7 +328,7 @@ public class MemoryAwareUploadFilter implements Filter {
         UploadRecord record = UploadRecord.of(upload.uploadId(), Route.Kind.STREAMED,
                 "assembled from resumable upload " + upload.uploadId(), parts);
         tracked.receivedResumable();
-        deliver(request, response, chain, record, parts, tracked.releasing(upload.afterChain()));
+        deliver(new AssembledRequest(request), response, chain, record, parts, tracked.releasing(upload.afterChain()));
     }
 
     private void deliver(HttpServletRequest request, HttpServletResponse response, FilterChain chain,

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param digestAlgorithm    a {@link java.security.MessageDigest} algorithm computed over every stored
  *                           file while it is written (for example {@code SHA-256}), or null for none
  * @param parser             the multipart parser: {@link #PARSER_FAST} or {@link #PARSER_FILEUPLOAD2}
+ * @param stalledUploadTimeout how long a resumable upload's writer may receive nothing before a
+ *                           new request for the same upload takes over (the stalled one is released)
  * @param shutdownTimeout    how long {@code destroy()} waits for uploads in flight before it aborts them
  */
 public record SpillwayConfig(
@@ -51,6 +53,7 @@ public record SpillwayConfig(
         Duration progressRetention,
         String digestAlgorithm,
         String parser,
+        Duration stalledUploadTimeout,
         Duration shutdownTimeout) {
 
     public static final String PARSER_FAST = "fast";
@@ -73,6 +76,7 @@ public record SpillwayConfig(
     public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(20);
     public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(5);
     public static final String DEFAULT_PARSER = PARSER_FAST;
+    public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     public SpillwayConfig {
@@ -82,6 +86,7 @@ public record SpillwayConfig(
         Objects.requireNonNull(minRateWindow, "minRateWindow");
         Objects.requireNonNull(progressRetention, "progressRetention");
         Objects.requireNonNull(parser, "parser");
+        Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 
@@ -117,6 +122,7 @@ public record SpillwayConfig(
         b.progressRetention = progressRetention;
         b.digestAlgorithm = digestAlgorithm;
         b.parser = parser;
+        b.stalledUploadTimeout = stalledUploadTimeout;
         b.shutdownTimeout = shutdownTimeout;
         return b;
     }
@@ -134,7 +140,9 @@ public record SpillwayConfig(
                 + "/s], minRateWindow=[" + Durations.format(minRateWindow)
                 + "], progressRetention=[" + Durations.format(progressRetention)
                 + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
-                + "], parser=[" + parser + "], shutdownTimeout=[" + Durations.format(shutdownTimeout) + "]";
+                + "], parser=[" + parser
+                + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
+                + "], shutdownTimeout=[" + Durations.format(shutdownTimeout) + "]";
     }
 
     /** Mutable builder for {@link SpillwayConfig}; every field starts at its default. */
@@ -158,6 +166,7 @@ public record SpillwayConfig(
         private Duration progressRetention = DEFAULT_PROGRESS_RETENTION;
         private String digestAlgorithm;
         private String parser = DEFAULT_PARSER;
+        private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {
@@ -182,13 +191,14 @@ public record SpillwayConfig(
         public Builder progressRetention(Duration v) { progressRetention = v; return this; }
         public Builder digestAlgorithm(String v) { digestAlgorithm = v; return this; }
         public Builder parser(String v) { parser = v; return this; }
+        public Builder stalledUploadTimeout(Duration v) { stalledUploadTimeout = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
-                    progressRetention, digestAlgorithm, parser, shutdownTimeout);
+                    progressRetention, digestAlgorithm, parser, stalledUploadTimeout, shutdownTimeout);
         }
     }
 }

@@ -58,7 +58,7 @@ public final class ProgressRegistry {
      * Attaches one request of a resumable upload to its progress, creating it when needed (the
      * first request, or after it was forgotten). A finished entry of the same id is replaced.
      *
-     * @param total         the upload's total length, or -1 when unknown
+     * @param total         the upload's total length, or -1 when not known yet (a known one is kept)
      * @param alreadyStored bytes stored before this request
      */
     public UploadProgress resume(String id, long total, long alreadyStored) {

@@ -81,6 +81,18 @@ public final class UploadProgress implements LongConsumer {
         total = bytes;
     }
 
+    /**
+     * What a resumable protocol's engine reports as stored after a request: the total (or -1 to
+     * keep the known one) and the bytes stored without a gap from offset 0.
+     */
+    public void stored(long expectedTotal, long bytes) {
+        if (expectedTotal >= 0) {
+            total = expectedTotal;
+        }
+        received.set(bytes);
+        touch();
+    }
+
     /** Every byte has arrived; the pieces are being put together. */
     public void assembling() {
         if (!state.isFinal()) {
@@ -151,7 +163,9 @@ public final class UploadProgress implements LongConsumer {
     /** Attaches one more request of a resumable upload, with the bytes already stored before it. */
     synchronized void resume(long expectedTotal, long alreadyStored) {
         requests++;
-        total = expectedTotal;
+        if (expectedTotal >= 0) {
+            total = expectedTotal;
+        }
         received.set(alreadyStored);
         if (requests == 1) {
             long now = clock.millis();

@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser, shutdownTimeout";
+            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, shutdownTimeout";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -67,6 +67,8 @@ class ConfigParserTest {
                 Arguments.of("progressRetention", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ofMinutes(5)),
                 Arguments.of("digestAlgorithm", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
                 Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
+                Arguments.of("stalledUploadTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout,
+                        Duration.ofSeconds(10)),
                 Arguments.of("shutdownTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(10)));
     }
 
@@ -113,6 +115,8 @@ class ConfigParserTest {
                 Arguments.of("parser", "fileupload2", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
                 Arguments.of("parser", " FileUpload2 ", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
                 Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
+                Arguments.of("stalledUploadTimeout", "500ms",
+                        (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)),
                 Arguments.of("shutdownTimeout", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ZERO),
                 Arguments.of("shutdownTimeout", "30s", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(30)));
     }
@@ -162,6 +166,8 @@ class ConfigParserTest {
             "digestAlgorithm     | SHA-999      | digestAlgorithm value was set to 'SHA-999', which is not valid; example: digestAlgorithm=SHA-256",
             "parser              | slow         | parser must be fast or fileupload2: 'slow'; example: parser=fast",
             "parser              | \"\"         | parser must be fast or fileupload2: ''; example: parser=fast",
+            "stalledUploadTimeout | 0s          | stalledUploadTimeout must be longer than 0: '0s'; example: stalledUploadTimeout=10s",
+            "stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s",
     })
     void parse_badValue_namesTheParameterEchoesTheValueAndShowsAnExample(String name, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, value)));
