@@ -310,7 +310,8 @@ public class MemoryAwareUploadFilter implements Filter {
         try {
             completed = protocol.handle(request, response);
         } catch (UploadRejectedException e) {
-            reject(request, response, e.status(), e.reason(), 0);
+            UploadRejectedException refusal = tracked.aborted().orElse(e);
+            reject(request, response, refusal.status(), refusal.reason(), 0);
             return;
         }
         if (completed.isEmpty()) {

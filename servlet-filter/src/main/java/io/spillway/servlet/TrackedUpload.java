@@ -47,9 +47,15 @@ final class TrackedUpload {
         }
     }
 
-    /** The upload's id, which is also its progress id (null for a protocol request). */
+    /**
+     * The upload's id, which is also its progress id: a protocol request's is known once the
+     * protocol attached its progress, null before.
+     */
     String id() {
-        return id;
+        if (id != null || progress.isEmpty()) {
+            return id;
+        }
+        return progress.get(progress.size() - 1).id();
     }
 
     /** The request whose body is metered: read the body only through this one. */

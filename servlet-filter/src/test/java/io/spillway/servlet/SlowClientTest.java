@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Slow clients over raw sockets: a drip (one byte every 2 s) and a silent client, both with
+ * Slow clients over raw sockets: a drip (one byte every 2 s), a silent client and a dripping
+ * Content-Range chunk, all with
  * {@code minUploadRate=1KB} over {@code minRateWindow=3s}, are cut off with 408 within a few
  * seconds (their bodies would take days), their partial files are deleted and their threads freed,
  * while a normal upload on the same server completes. The connector's own read timeout is set to
@@ -60,6 +61,7 @@ class SlowClientTest {
         long started = System.nanoTime();
         CompletableFuture<String> drip = CompletableFuture.supplyAsync(() -> dripClient(2000));
         CompletableFuture<String> silent = CompletableFuture.supplyAsync(() -> dripClient(0));
+        CompletableFuture<String> chunk = CompletableFuture.supplyAsync(this::dripChunk);
 
         MultipartBody body = new MultipartBody().generatedFile("doc", "normal.bin", 21, 4_000_000).end();
         HttpResponse<String> normal = Http.send(HttpRequest.newBuilder(server.uri("/upload"))
@@ -71,7 +73,7 @@ class SlowClientTest {
         assertEquals(GeneratedStream.sha256Of(21, 4_000_000),
                 ((Map<?, ?>) ((List<?>) Http.json(normal).get("parts")).get(0)).get("sha256"));
 
-        for (CompletableFuture<String> client : List.of(drip, silent)) {
+        for (CompletableFuture<String> client : List.of(drip, silent, chunk)) {
             String response = client.get(30, TimeUnit.SECONDS);
             assertTrue(response.startsWith("HTTP/1.1 408"), response);
             assertTrue(response.contains("upload too slow: "), response);
@@ -83,7 +85,7 @@ class SlowClientTest {
         awaitNoUploadInFlight(filter);
         assertEquals(0, spillFiles(), "partial files deleted");
         assertEquals(0, filter.budget().reserved());
-        assertEquals(Map.of("408", 2L), filter.monitor().counters().rejectedByStatus());
+        assertEquals(Map.of("408", 3L), filter.monitor().counters().rejectedByStatus());
     }
 
     /** Sends a multipart head, then one byte every {@code intervalMillis} (never, when 0); returns the answer. */
@@ -101,6 +103,29 @@ class SlowClientTest {
                             // the server closed the connection
                         }
                     });
+            String response = client.readResponse(25_000);
+            dripping.cancel(true);
+            return response;
+        } catch (IOException e) {
+            return "client failed: " + e;
+        }
+    }
+
+    /** A resumable chunk whose body drips one byte every 2 s. */
+    private String dripChunk() {
+        try (RawClient client = new RawClient(server.port())) {
+            client.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Range: bytes 0-99999/100000\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\nx");
+            CompletableFuture<Void> dripping = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 30; i++) {
+                        Thread.sleep(2000);
+                        client.send(new byte[] {'x'});
+                    }
+                } catch (IOException | InterruptedException cutOff) {
+                    // the server closed the connection
+                }
+            });
             String response = client.readResponse(25_000);
             dripping.cancel(true);
             return response;
