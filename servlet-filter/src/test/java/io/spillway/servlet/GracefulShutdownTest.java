@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code destroy()} with uploads in flight: one that finishes within {@code shutdownTimeout}
- * completes normally, one that stalls is aborted with 503 once the timeout passes; afterwards no
- * file of Spillway's is left in the temp directory except the resumable uploads' own folder.
+ * completes normally; a multipart upload and a resumable chunk that stall are aborted with 503 once
+ * the timeout passes. Afterwards no file of Spillway's is left in the temp directory except the
+ * resumable upload's stored bytes, which survive for a restart (its staging area is empty).
  */
 class GracefulShutdownTest {
 
@@ -54,16 +55,27 @@ class GracefulShutdownTest {
                 .servlet("/upload", new PartsEchoServlet())
                 .connector("connectionTimeout", "60000")
                 .start();
-        Path resumable = Files.createDirectories(spill.resolve("resumable").resolve("abc"));
-        Files.write(resumable.resolve("data"), new byte[10]);
-
         byte[] file = GeneratedStream.bytes(31, FILE_SIZE);
+        HttpResponse<String> firstChunk = Http.send(java.net.http.HttpRequest.newBuilder(server.uri("/upload"))
+                .header("Content-Range", "bytes 0-" + (FILE_SIZE / 2 - 1) + "/" + FILE_SIZE)
+                .header("Content-Type", "application/octet-stream")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(java.util.Arrays.copyOf(file, FILE_SIZE / 2)))
+                .build());
+        assertEquals(200, firstChunk.statusCode(), firstChunk.body());
+        String uploadId = firstChunk.headers().firstValue("Upload-Id").orElseThrow();
+
         long length = RawClient.multipartPrefixLength(BOUNDARY) + FILE_SIZE + RawClient.multipartSuffix(BOUNDARY).length();
-        try (RawClient finishing = new RawClient(server.port()); RawClient stalled = new RawClient(server.port())) {
+        try (RawClient finishing = new RawClient(server.port()); RawClient stalled = new RawClient(server.port());
+             RawClient stalledChunk = new RawClient(server.port())) {
             finishing.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, FILE_SIZE / 2));
             stalled.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, FILE_SIZE / 2));
-            awaitInFlight(filter, 2);
             awaitSpillFiles(spill, 2);
+            stalledChunk.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nUpload-Id: " + uploadId
+                    + "\r\nContent-Range: bytes " + FILE_SIZE / 2 + "-" + (FILE_SIZE - 1) + "/" + FILE_SIZE
+                    + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (FILE_SIZE - FILE_SIZE / 2)
+                    + "\r\n\r\n");
+            stalledChunk.send(java.util.Arrays.copyOfRange(file, FILE_SIZE / 2, FILE_SIZE / 2 + 1000));
+            awaitInFlight(filter, 3);
 
             long started = System.nanoTime();
             CompletableFuture<Void> destroy = CompletableFuture.runAsync(filter::destroy);
@@ -79,16 +91,20 @@ class GracefulShutdownTest {
             assertEquals(503, refused.statusCode(), "no new uploads once shutting down");
             assertEquals("server is shutting down\n", refused.body());
 
-            String aborted = stalled.readResponse(20_000);
-            assertTrue(aborted.startsWith("HTTP/1.1 503"), aborted);
-            assertTrue(aborted.endsWith("server is shutting down\n"), aborted);
+            for (RawClient client : java.util.List.of(stalled, stalledChunk)) {
+                String aborted = client.readResponse(20_000);
+                assertTrue(aborted.startsWith("HTTP/1.1 503"), aborted);
+                assertTrue(aborted.endsWith("server is shutting down\n"), aborted);
+            }
             destroy.get(20, TimeUnit.SECONDS);
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(tookMillis >= 3000, "waited the shutdownTimeout: " + tookMillis + " ms");
         }
         assertEquals(0, filter.monitor().active().count());
         assertEquals(0, spillFiles(spill), "no part file left");
-        assertTrue(Files.exists(resumable.resolve("data")), "resumable uploads survive");
+        Path resumable = spill.resolve("resumable");
+        assertEquals(0, regularFiles(resumable.resolve("staging")), "no staged chunk left");
+        assertTrue(regularFiles(resumable) > 0, "the resumable upload survives for a restart");
     }
 
     private static void awaitInFlight(MemoryAwareUploadFilter filter, int count) throws InterruptedException {
@@ -105,6 +121,15 @@ class GracefulShutdownTest {
             Thread.sleep(10);
         }
         assertEquals(count, spillFiles(spill), "both uploads are writing to disk");
+    }
+
+    private static long regularFiles(Path directory) throws java.io.IOException {
+        if (!Files.exists(directory)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     private static long spillFiles(Path spill) throws java.io.IOException {
