@@ -160,10 +160,18 @@ class NamesAndPathsTest {
     }
 
     @Test
-    void existingTempDirectory_openToOthers_isMadePrivateAtStart() throws IOException {
-        Path open = TARGETS.newDirectory("open-spill");
-        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
-        try (Target target = Target.start(open, Map.of())) {
+    void existingTempDirectory_writableByOthers_isRefusedAtStart_andLeftAsItWas() throws IOException {
+        Path shared = TARGETS.newDirectory("shared-spill");
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThrows(IllegalStateException.class, () -> Target.start(shared, Map.of()));
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+    }
+
+    @Test
+    void existingTempDirectory_readableByOthers_isMadePrivateAtStart() throws IOException {
+        Path readable = TARGETS.newDirectory("readable-spill");
+        Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (Target target = Target.start(readable, Map.of())) {
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target.tempDirectory())));
         }
     }

@@ -93,8 +93,14 @@ final class Target implements AutoCloseable {
         filter.probe().refreshNow();
     }
 
-    /** Captures temp files, descriptors and the budget now, to compare after a case. */
+    /**
+     * Waits until no request is in flight (a client may have its response before the filter has
+     * cleaned up after it), then captures temp files, descriptors and the budget, to compare after
+     * a case.
+     */
     Baseline baseline() {
+        ClientAbortTest.awaitTrue("the server to be idle", () -> server.busyThreads() == 0
+                && filter.budget().holders() == 0);
         return Baseline.capture(tempDirectory, filter.budget());
     }
 
