@@ -18,6 +18,7 @@ import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.servlet.FileUpload2Parser;
 import io.spillway.servlet.MemoryAwareUploadFilter;
+import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
 import java.io.FilterInputStream;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -199,6 +201,59 @@ class CveRegressionTest {
         assertTrue(refused.getMessage().contains("symbolic link"), refused.getMessage());
         assertEquals(permissions, PosixFilePermissions.toString(Files.getPosixFilePermissions(victim)));
         assertEquals(java.util.Set.of(), Baseline.files(victim));
+    }
+
+    @DisplayName("CVE-2025-24813: chunk files are never named by the client, and their state is never serialized Java")
+    @Test
+    void cve_2025_24813_clientNamedChunkFiles() throws IOException {
+        Path spill = temp.resolve("spill-24813");
+        try (Target target = Target.start(spill, Map.of("inMemoryThreshold", "0"), new PartsEchoServlet(), Target.PLENTY)) {
+            Set<String> tomcatBefore = Baseline.files(target.server().baseDir());
+            byte[] evil = "EVIL-BYTES".getBytes(StandardCharsets.US_ASCII);
+            for (String path : List.of("/upload/..%2F..%2Fwork%2Fevil.session", "/upload/evil.session",
+                    "/upload/%2e%2e/%2e%2e/evil.session", "/upload/evil.session;jsessionid=evil")) {
+                RawHttpClient.Response partialPut = target.send(RawHttpClient.request("PUT", path)
+                        .header("Content-Type", "application/octet-stream").header("Content-Range", "bytes 0-9/20")
+                        .body(evil));
+                assertTrue(partialPut.status() == 200 || partialPut.status() / 100 == 4, path + ": " + partialPut);
+            }
+            for (String id : List.of("../../evil.session", "..%2F..%2Fevil.session", "evil.session", "e".repeat(4000),
+                    "%00", "0123456789abcdef0123456789abcdeg", "0123456789ABCDEF0123456789ABCDEF")) {
+                RawHttpClient.Response refused = target.send(RawHttpClient.request("PUT", "/upload")
+                        .header("Content-Type", "application/octet-stream").header("Content-Range", "bytes 10-19/20")
+                        .header("Upload-Id", id).body(evil));
+                assertTrue(refused.status() == 400 || refused.status() == 404, id + ": " + refused);
+            }
+            RawHttpClient.Response named = target.send(RawHttpClient.request("PUT", "/upload")
+                    .header("Content-Type", "application/octet-stream").header("Content-Range", "bytes 0-9/20")
+                    .header("Content-Disposition", "attachment; filename=\"../../../../work/evil.session\"").body(evil));
+            assertEquals(200, named.status(), named.toString());
+            String encoded = java.util.Base64.getEncoder().encodeToString("../../evil.session".getBytes(StandardCharsets.UTF_8));
+            RawHttpClient.Response created = target.send(RawHttpClient.request("POST", "/upload/")
+                    .header("Tus-Resumable", "1.0.0").header("Upload-Length", "20")
+                    .header("Upload-Metadata", "filename " + encoded).body(new byte[0]));
+            assertEquals(201, created.status(), created.toString());
+            RawHttpClient.Response traversal = target.send(RawHttpClient.request("PATCH", "/upload/..%2F..%2Fevil.session")
+                    .header("Tus-Resumable", "1.0.0").header("Upload-Offset", "0")
+                    .header("Content-Type", "application/offset+octet-stream").body(evil));
+            assertTrue(traversal.status() / 100 == 4, traversal.toString());
+
+            for (String file : Baseline.files(spill)) {
+                assertTrue(file.matches("resumable/[0-9a-f]{32}/(data|state\\.json)|resumable/staging/spw-[0-9a-f]{32}[.a-z]*"
+                        + "|spw-[0-9a-f]{32}\\.part"), "a server-made name: " + file);
+                if (file.endsWith("state.json")) {
+                    byte[] state = Files.readAllBytes(spill.resolve(file));
+                    assertEquals('{', state[0], "JSON, never serialized Java: " + file);
+                }
+            }
+            Set<String> tomcatAfter = new java.util.TreeSet<>(Baseline.files(target.server().baseDir()));
+            tomcatAfter.removeAll(tomcatBefore);
+            assertEquals(Set.of(), tomcatAfter, "nothing written into the container's directories");
+            try (Stream<Path> everything = Stream.concat(Files.walk(spill), Files.walk(target.server().baseDir()))) {
+                assertEquals(List.of(), everything.filter(p -> p.getFileName().toString().toLowerCase().contains("evil")
+                        || p.getFileName().toString().toLowerCase().contains("session")).toList());
+            }
+        }
     }
 
     /**
