@@ -46,7 +46,7 @@ class SoakTest {
 
     /** The kinds of request, with their share of the mix in percent. */
     enum Kind {
-        SMALL(30), MEDIUM(12), CHUNKED(10), SLOW(4), TOO_MANY_PARTS(8), BIG_FIELD(6), BAD_BOUNDARY(6),
+        SMALL(26), MEDIUM(12), CHUNKED(10), SLOW(4), CONTENT_RANGE(4), TOO_MANY_PARTS(8), BIG_FIELD(6), BAD_BOUNDARY(6),
         TRUNCATED(8), DECLARED_TOO_BIG(4), ABORT_FIN(6), ABORT_RST(6);
 
         final int weight;
@@ -158,6 +158,8 @@ class SoakTest {
                 return success(target, random, 1 + random.nextInt(2), 64 << 10, 1 << 20, Framing.CHUNKED, 0);
             case SLOW:
                 return success(target, random, 1, 8 << 10, 32 << 10, Framing.CONTENT_LENGTH, 2);
+            case CONTENT_RANGE:
+                return contentRange(target, random);
             case TOO_MANY_PARTS: {
                 Body body = Body.create();
                 for (int i = 0; i < 21 + random.nextInt(200); i++) {
@@ -216,6 +218,33 @@ class SoakTest {
             }
         }
         return null;
+    }
+
+    /** A file sent as three Content-Range slices, the middle one last. */
+    private static String contentRange(Target target, Random random) throws IOException {
+        int total = 3 + random.nextInt(600_000);
+        long seed = random.nextLong();
+        byte[] file = GeneratedStream.bytes(seed, total);
+        int a = total / 3;
+        int b = 2 * total / 3;
+        String id = null;
+        RawHttpClient.Response response = null;
+        for (int[] slice : new int[][] {{0, a}, {b, total}, {a, b}}) {
+            RawHttpClient.Request request = RawHttpClient.request("PUT", "/upload")
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Content-Range", "bytes " + slice[0] + "-" + (slice[1] - 1) + "/" + total)
+                    .body(java.util.Arrays.copyOfRange(file, slice[0], slice[1]));
+            if (id != null) {
+                request.header("Upload-Id", id);
+            }
+            response = target.send(request);
+            if (response.status() != 200) {
+                return "slice " + slice[0] + "-" + slice[1] + " of " + total + ": " + response;
+            }
+            id = id == null ? response.header("Upload-Id") : id;
+        }
+        Map<String, Object> part = Responses.parts(Json.parseObject(response.text())).get(0);
+        return Responses.sha256(file).equals(part.get("sha256")) ? null : "assembled file changed: " + part;
     }
 
     private static String expect(RawHttpClient.Response response, int status) {

@@ -5,7 +5,12 @@
  *   <li>{@link io.spillway.servlet.hardening.MultipartDosTest}: threats 1-9, multipart parsing as a
  *       denial of service;</li>
  *   <li>{@link io.spillway.servlet.hardening.NamesAndPathsTest}: threats 10-11;</li>
+ *   <li>{@link io.spillway.servlet.hardening.ResumableHardeningTest}: threats 12-16 across the
+ *       filter (Content-Range sequences against {@link io.spillway.servlet.hardening.ChunkModel},
+ *       baselines after every chunk, cut chunks); the protocol's own tests live in
+ *       {@code io.spillway.servlet.resumable};</li>
  *   <li>{@link io.spillway.servlet.hardening.ClientAbortTest}: threat 21;
+ *       {@link io.spillway.servlet.hardening.SlowDripTest}: 22;
  *       {@link io.spillway.servlet.hardening.BudgetUnderLoadTest}: 24;
  *       {@link io.spillway.servlet.hardening.DiskFullTest}: 25;
  *       {@link io.spillway.servlet.hardening.SoakTest}: 26;</li>
@@ -14,7 +19,9 @@
  *       HttpClient 5 and OkHttp send the same upload;</li>
  *   <li>fuzz tests (Jazzer): {@link io.spillway.servlet.hardening.MultipartFuzzTest},
  *       {@link io.spillway.servlet.hardening.MultipartHttpFuzzTest},
- *       {@link io.spillway.servlet.hardening.FileNameFuzzTest}.</li>
+ *       {@link io.spillway.servlet.hardening.FileNameFuzzTest},
+ *       {@link io.spillway.servlet.hardening.ResumableFuzzTest} (Content-Range headers, chunk
+ *       sequences against the reference model).</li>
  * </ul>
  *
  * <p>Every multipart case runs on both routes, forced by configuration ({@link
@@ -25,7 +32,8 @@
  * <h2>Fuzzing</h2>
  * Plain {@code mvn test} runs every fuzz test in regression mode, on the inputs kept under
  * {@code src/test/resources/io/spillway/servlet/hardening/*Inputs/<method>/}. To fuzz one method
- * (Jazzer fuzzes one per run; {@code timeout} bounds the run, or the method's {@code maxDuration}):
+ * (Jazzer fuzzes one per run, for the method's {@code maxDuration}, 5 minutes; do not kill the run
+ * early, or the input in flight is written as a {@code crash-} file):
  * <pre>
  * JAZZER_FUZZ=1 mvn -o -pl servlet-filter -am test -Djacoco.skip=true -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dtest='MultipartFuzzTest#anyBody_givesPartsWithinTheLimits_orADeliberateRefusal'
@@ -33,7 +41,9 @@
  * Other targets: {@code MultipartFuzzTest#wellFormedBody_arrivesExactly_withBothParsers},
  * {@code MultipartHttpFuzzTest#anyBody_overHttp_isADeliberateAnswer_andLeavesNothing},
  * {@code FileNameFuzzTest#sanitize_givesASafeBaseName_whateverTheBytes},
- * {@code FileNameFuzzTest#contentDisposition_givesANameThatSanitizesSafely}. The generated corpus
+ * {@code FileNameFuzzTest#contentDisposition_givesANameThatSanitizesSafely},
+ * {@code ResumableFuzzTest#anyContentRangeHeader_isARange_aQuery_orA400},
+ * {@code ResumableFuzzTest#randomChunkSequences_matchTheReferenceModel}. The generated corpus
  * goes to {@code servlet-filter/.cifuzz-corpus/}; a finding is written into the inputs directory
  * above, where it stays as a regression input once fixed.
  *
