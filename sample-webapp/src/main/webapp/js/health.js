@@ -92,6 +92,12 @@ class Chart {
 
     g.font = '11px system-ui, sans-serif';
     g.fillStyle = color('--muted');
+    if (!this.samples.length) {
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      g.fillText('no measurements yet', width / 2, height / 2);
+      return;
+    }
     g.strokeStyle = color('--grid');
     g.lineWidth = 1;
     for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {

@@ -417,7 +417,7 @@ export class Upload extends EventTarget {
     this.confirmed = this.file.size;
     resumeStore.forget(this.file);
     const stored = answer && Array.isArray(answer.files) ? answer.files[0] : null;
-    this.#set('done', stored ? `Stored. Route: ${stored.route}.` : 'Stored.');
+    this.#set('done', stored ? `Stored. Route: ${stored.route} (${stored.reason}).` : 'Stored.');
   }
 }
 

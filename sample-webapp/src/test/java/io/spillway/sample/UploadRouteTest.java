@@ -2,9 +2,19 @@ package io.spillway.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.spillway.core.routing.Route;
+import io.spillway.core.upload.UploadRecord;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class UploadRouteTest {
+
+    @Test
+    void of_readsRouteAndReasonFromTheUploadRecord() {
+        UploadRecord record = new UploadRecord("0f", Route.Kind.STREAMED, "3.0 GiB > inMemoryThreshold 10 MiB", List.of());
+
+        assertEquals(new UploadRoute("STREAMED", "3.0 GiB > inMemoryThreshold 10 MiB"), UploadRoute.of(record));
+    }
 
     @Test
     void of_withoutFacts_isNone() {
@@ -12,20 +22,7 @@ class UploadRouteTest {
     }
 
     @Test
-    void of_readsTheKindThatComesFirst() {
-        UploadRoute route = UploadRoute.of("STREAMED: 3.0 GiB > 50% of 812 MiB available (not BUFFERED)");
-
-        assertEquals("STREAMED", route.kind());
-        assertEquals("STREAMED: 3.0 GiB > 50% of 812 MiB available (not BUFFERED)", route.reason());
-    }
-
-    @Test
-    void of_textWithoutAKind_isUnknown() {
-        assertEquals("UNKNOWN", UploadRoute.of(new Object() {
-            @Override
-            public String toString() {
-                return "something else";
-            }
-        }).kind());
+    void of_somethingElse_isUnknownWithItsText() {
+        assertEquals(new UploadRoute("UNKNOWN", "something else"), UploadRoute.of("something else"));
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.json.Json;
+import io.spillway.core.routing.Route;
+import io.spillway.core.upload.UploadRecord;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The application servlets over real HTTP in an embedded Tomcat. Tomcat's own multipart parsing
  * stands in for Spillway's filter here (the browser tests run the real filter), and a small filter
- * sets the facts attribute the way Spillway does.
+ * sets the {@link UploadRecord} attribute the way Spillway does.
  */
 class UploadServletTest {
 
@@ -61,7 +63,8 @@ class UploadServletTest {
         context.addServletMappingDecoded("/files/*", "files");
 
         Filter facts = (request, response, chain) -> {
-            request.setAttribute(UploadRoute.ATTRIBUTE, "BUFFERED: 13 B <= 10 MiB threshold");
+            request.setAttribute(UploadRoute.ATTRIBUTE,
+                    new UploadRecord("1a", Route.Kind.BUFFERED, "13 B <= 10 MiB threshold", List.of()));
             chain.doFilter(request, response);
         };
         FilterDef def = new FilterDef();
@@ -102,7 +105,7 @@ class UploadServletTest {
         assertEquals("second.txt", answered.get(1).get("name"));
         assertEquals(13L, answered.get(1).get("size"));
         assertEquals("BUFFERED", answered.get(1).get("route"));
-        assertEquals("BUFFERED: 13 B <= 10 MiB threshold", answered.get(1).get("reason"));
+        assertEquals("13 B <= 10 MiB threshold", answered.get(1).get("reason"));
 
         List<Map<String, Object>> listed = files(get("/files").body());
         assertEquals(2, listed.size());
