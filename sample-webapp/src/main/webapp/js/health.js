@@ -5,6 +5,7 @@ import { formatBytes } from './uploader.js';
 const POLL_MS = 2000;
 const OFFLINE_POLL_MS = 10_000;
 const WINDOW_MS = 5 * 60 * 1000;
+const MIN_SPAN_MS = 60 * 1000;
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -87,7 +88,9 @@ class Chart {
     const plotH = height - pad.top - pad.bottom;
     const top = Math.max(1, ...this.samples.map((s) => Math.max(s.heapMax ?? 0, s.heapUsed ?? 0, s.budget ?? 0)));
     const now = this.samples.length ? this.samples[this.samples.length - 1].t : Date.now();
-    const x = (t) => pad.left + plotW * (1 - (now - t) / WINDOW_MS);
+    // the x axis grows with the history, from one minute up to five
+    const span = Math.min(WINDOW_MS, Math.max(MIN_SPAN_MS, now - (this.samples.length ? this.samples[0].t : now)));
+    const x = (t) => pad.left + plotW * (1 - (now - t) / span);
     const y = (v) => pad.top + plotH * (1 - v / top);
 
     g.font = '11px system-ui, sans-serif';
@@ -112,7 +115,7 @@ class Chart {
     }
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
-    g.fillText('−5 min', pad.left, height - 4);
+    g.fillText(`−${Math.round(span / 60_000)} min`, pad.left, height - 4);
     g.textAlign = 'right';
     g.fillText('now', width - pad.right, height - 4);
 

@@ -210,7 +210,7 @@ export class Upload extends EventTarget {
 
   /** Bytes per second over the last few seconds, or null when not measurable yet. */
   get speed() {
-    if (this.#samples.length < 2 || !this.active) return null;
+    if (this.#samples.length < 2 || this.state !== 'uploading') return null;
     const first = this.#samples[0];
     const last = this.#samples[this.#samples.length - 1];
     const elapsed = last.t - first.t;
@@ -374,7 +374,8 @@ export class Upload extends EventTarget {
         this.confirmed = answer.received;
         this.#attempt = 0;
         resumeStore.save(file, this.uploadId, this.confirmed);
-        if (this.state !== 'uploading') this.#set('uploading', 'Uploading…');
+        this.message = this.resumedFrom ? `Uploading… (resumed at ${formatBytes(this.resumedFrom)})` : 'Uploading…';
+        if (this.state !== 'uploading') this.#set('uploading');
         continue;
       }
       this.#done(answer);
