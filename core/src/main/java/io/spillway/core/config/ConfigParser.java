@@ -44,6 +44,7 @@ public final class ConfigParser {
     public static final String PROGRESS_RETENTION = "progressRetention";
     public static final String DIGEST_ALGORITHM = "digestAlgorithm";
     public static final String PARSER = "parser";
+    public static final String STALLED_UPLOAD_TIMEOUT = "stalledUploadTimeout";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
 
@@ -72,6 +73,7 @@ public final class ConfigParser {
                 v -> v.equals(SpillwayConfig.PARSER_FAST) || v.equals(SpillwayConfig.PARSER_FILEUPLOAD2)
                         ? null : "must be " + SpillwayConfig.PARSER_FAST + " or " + SpillwayConfig.PARSER_FILEUPLOAD2,
                 SpillwayConfig.Builder::parser);
+        duration(STALLED_UPLOAD_TIMEOUT, "10s", false, SpillwayConfig.Builder::stalledUploadTimeout);
     }
 
     /** The names this parser understands, in documentation order. */

@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param digestAlgorithm    a {@link java.security.MessageDigest} algorithm computed over every stored
  *                           file while it is written (for example {@code SHA-256}), or null for none
  * @param parser             the multipart parser: {@link #PARSER_FAST} or {@link #PARSER_FILEUPLOAD2}
+ * @param stalledUploadTimeout how long a resumable upload's writer may receive nothing before a
+ *                           new request for the same upload takes over (the stalled one is released)
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -49,7 +51,8 @@ public record SpillwayConfig(
         Duration minRateWindow,
         Duration progressRetention,
         String digestAlgorithm,
-        String parser) {
+        String parser,
+        Duration stalledUploadTimeout) {
 
     public static final String PARSER_FAST = "fast";
     public static final String PARSER_FILEUPLOAD2 = "fileupload2";
@@ -71,6 +74,7 @@ public record SpillwayConfig(
     public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(20);
     public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(5);
     public static final String DEFAULT_PARSER = PARSER_FAST;
+    public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
 
     public SpillwayConfig {
         Objects.requireNonNull(probeInterval, "probeInterval");
@@ -79,6 +83,7 @@ public record SpillwayConfig(
         Objects.requireNonNull(minRateWindow, "minRateWindow");
         Objects.requireNonNull(progressRetention, "progressRetention");
         Objects.requireNonNull(parser, "parser");
+        Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
     }
 
     /** The defaults, as documented in the README. */
@@ -113,6 +118,7 @@ public record SpillwayConfig(
         b.progressRetention = progressRetention;
         b.digestAlgorithm = digestAlgorithm;
         b.parser = parser;
+        b.stalledUploadTimeout = stalledUploadTimeout;
         return b;
     }
 
@@ -129,7 +135,8 @@ public record SpillwayConfig(
                 + "/s], minRateWindow=[" + Durations.format(minRateWindow)
                 + "], progressRetention=[" + Durations.format(progressRetention)
                 + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
-                + "], parser=[" + parser + "]";
+                + "], parser=[" + parser
+                + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout) + "]";
     }
 
     /** Mutable builder for {@link SpillwayConfig}; every field starts at its default. */
@@ -153,6 +160,7 @@ public record SpillwayConfig(
         private Duration progressRetention = DEFAULT_PROGRESS_RETENTION;
         private String digestAlgorithm;
         private String parser = DEFAULT_PARSER;
+        private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
 
         private Builder() {
         }
@@ -176,12 +184,13 @@ public record SpillwayConfig(
         public Builder progressRetention(Duration v) { progressRetention = v; return this; }
         public Builder digestAlgorithm(String v) { digestAlgorithm = v; return this; }
         public Builder parser(String v) { parser = v; return this; }
+        public Builder stalledUploadTimeout(Duration v) { stalledUploadTimeout = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
-                    progressRetention, digestAlgorithm, parser);
+                    progressRetention, digestAlgorithm, parser, stalledUploadTimeout);
         }
     }
 }
