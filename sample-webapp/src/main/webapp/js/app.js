@@ -115,7 +115,9 @@ function render(upload) {
   const eta = upload.active ? formatDuration(upload.eta) : '';
   $('.upload-eta', item).textContent = eta ? `${eta} left` : '';
   const status = $('.upload-status', item);
-  status.textContent = `${STATE_LABELS[state]}${upload.message ? ` · ${upload.message}` : ''}`;
+  status.textContent = state === 'uploading' && upload.message
+    ? upload.message
+    : `${STATE_LABELS[state]}${upload.message ? ` · ${upload.message}` : ''}`;
   status.classList.toggle('error', state === 'failed' || state === 'retrying');
   const canPause = upload.active || state === 'queued';
   $('[data-action="pause"]', item).hidden = !canPause;

@@ -347,6 +347,7 @@ export class Upload extends EventTarget {
 
   async #sendSlices(run) {
     if (this.uploadId && !this.#synced) await this.#queryStatus(run);
+    if (this.state === 'done') return;
     this.#synced = true;
     const { file } = this;
     for (;;) {
@@ -398,6 +399,12 @@ export class Upload extends EventTarget {
     if (!answer || typeof answer.received !== 'number') {
       throw new UploadError('The server sent an answer this page does not understand.');
     }
+    if (answer.complete === true) {
+      // the last slice arrived and was stored, but its answer was lost with the connection
+      this.resumedFrom = answer.received;
+      this.#done(null, 'Stored. The server had every byte before the connection dropped.');
+      return;
+    }
     this.confirmed = answer.received;
     if (answer.received > 0) this.resumedFrom = answer.received;
     this.#set('uploading', answer.received > 0
@@ -412,13 +419,13 @@ export class Upload extends EventTarget {
     this.#set('uploading', message);
   }
 
-  #done(answer) {
+  #done(answer, message = 'Stored.') {
     this.result = answer;
     this.#inflight = 0;
     this.confirmed = this.file.size;
     resumeStore.forget(this.file);
     const stored = answer && Array.isArray(answer.files) ? answer.files[0] : null;
-    this.#set('done', stored ? `Stored. Route: ${stored.route} (${stored.reason}).` : 'Stored.');
+    this.#set('done', stored ? `Stored. Route: ${stored.route} (${stored.reason}).` : message);
   }
 }
 

@@ -183,7 +183,17 @@ class UploadPageIT {
     // --- the page -----------------------------------------------------------------------------
 
     private void choose(SeededFile file) {
+        removeFinishedUploads();
         chrome.findElement(By.id("file-input")).sendKeys(file.path().toAbsolutePath().toString());
+    }
+
+    /** Clicks Remove on every finished upload, as a person tidying the queue would. */
+    private void removeFinishedUploads() {
+        for (WebElement remove : chrome.findElements(By.cssSelector("#queue [data-action=remove]"))) {
+            if (remove.isDisplayed()) {
+                remove.click();
+            }
+        }
     }
 
     /** The newest queue item for the file, as the page renders it. */
