@@ -92,6 +92,8 @@ final class TomcatDistribution implements AutoCloseable {
         env.put("CATALINA_OPTS", "-Xmx" + heap);
         env.remove("CATALINA_PID");
         process = builder.start();
+        Process started = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "stop-tomcat-on-exit"));
         waitUntilUp();
     }
 
