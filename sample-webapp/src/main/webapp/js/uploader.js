@@ -241,8 +241,8 @@ export class Upload extends EventTarget {
     if (!this.active && this.state !== 'queued') return;
     this.#stop();
     this.#set('paused', this.chunked
-      ? 'Paused. The server keeps what it has received.'
-      : 'Paused. Small files start again from the beginning.');
+      ? 'The server keeps what it has received.'
+      : 'A small file starts again from the beginning.');
   }
 
   /** Puts a paused or failed upload back in the queue. */
@@ -257,7 +257,7 @@ export class Upload extends EventTarget {
     if (this.finished) return;
     this.#stop();
     resumeStore.forget(this.file);
-    this.#set('canceled', 'Canceled.');
+    this.#set('canceled', this.chunked && this.uploadId ? 'The server discards the partial upload when it expires.' : '');
   }
 
   #stop() {

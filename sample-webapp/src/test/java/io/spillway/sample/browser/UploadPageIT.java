@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -164,6 +165,37 @@ class UploadPageIT {
 
     @Test
     @Order(5)
+    void pauseAndResume_continuesFromWhatTheServerHas() throws Exception {
+        SeededFile file = SeededFile.create(work.resolve("files/paused-80mib.bin"), 80 * MIB, 6_0001);
+
+        choose(file);
+        waitFor(file, item -> "uploading".equals(item.get("state")) && percent(item) >= 20, "20% uploaded");
+        button(file, "pause").click();
+        Map<String, Object> paused = waitFor(file, item -> "paused".equals(item.get("state")), "the pause");
+        Thread.sleep(1000);
+        assertEquals(paused.get("percent"), item(file).get("percent"), "nothing moves while paused");
+        screenshot("07-paused");
+        button(file, "resume").click();
+        Map<String, Object> done = waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
+
+        long resumedFrom = Long.parseLong((String) done.get("resumedFrom"));
+        assertTrue(resumedFrom >= 15 * file.size() / 100, "resumed from what the server had: " + resumedFrom);
+        assertEquals(file.sha256(), storedFile(file.name()).get("sha256"));
+    }
+
+    @Test
+    @Order(6)
+    void afterEveryUpload_theFilterLeftNoTempFiles() throws Exception {
+        Path spillwayTemp = tomcat.base().resolve("work/Catalina/localhost/ROOT/spillway");
+        assertTrue(Files.isDirectory(spillwayTemp), spillwayTemp + " exists");
+
+        try (Stream<Path> files = Files.walk(spillwayTemp)) {
+            assertEquals(List.of(), files.filter(Files::isRegularFile).toList());
+        }
+    }
+
+    @Test
+    @Order(7)
     void atPhoneWidth_thePageStaysReadable() throws Exception {
         chrome.manage().window().setSize(new Dimension(390, 1400));
         try {
@@ -174,7 +206,7 @@ class UploadPageIT {
             assertEquals(0L, overflow, "nothing is wider than the phone screen");
             Long height = (Long) chrome.executeScript("return document.documentElement.scrollHeight;");
             chrome.manage().window().setSize(new Dimension(390, (int) Math.min(4000, height + 150)));
-            screenshot("07-phone-width");
+            screenshot("08-phone-width");
         } finally {
             chrome.manage().window().setSize(new Dimension(1280, 1000));
         }
@@ -194,6 +226,13 @@ class UploadPageIT {
                 remove.click();
             }
         }
+    }
+
+    /** A button of the newest queue item for the file. */
+    private WebElement button(SeededFile file, String action) {
+        List<WebElement> items = chrome.findElements(By.cssSelector("#queue li.upload")).stream()
+                .filter(li -> li.findElement(By.className("upload-name")).getText().equals(file.name())).toList();
+        return items.get(items.size() - 1).findElement(By.cssSelector("[data-action=" + action + "]"));
     }
 
     /** The newest queue item for the file, as the page renders it. */
