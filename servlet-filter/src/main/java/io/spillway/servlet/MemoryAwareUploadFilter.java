@@ -113,6 +113,7 @@ public class MemoryAwareUploadFilter implements Filter {
             throw new ServletException(e.getMessage(), e);
         }
         Path root = config.tempDirectory() != null ? config.tempDirectory() : defaultTempDirectory(context);
+        config = config.toBuilder().tempDirectory(root).build();
         try {
             storage = TempStorage.open(root);
         } catch (IOException e) {

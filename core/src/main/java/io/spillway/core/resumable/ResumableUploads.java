@@ -130,6 +130,8 @@ public final class ResumableUploads implements AutoCloseable {
                 store.create(state.id(), state.toJson());
             } catch (FileAlreadyExistsException taken) {
                 continue;
+            } catch (UploadRejectedException storeSaid) {
+                throw storeSaid;
             } catch (IOException e) {
                 throw new UploadRejectedException(507, "could not store the upload", e);
             }
@@ -306,12 +308,22 @@ public final class ResumableUploads implements AutoCloseable {
         return deleted;
     }
 
-    /** Stops the sweeper; stored uploads stay for the next start. */
+    /**
+     * Stops the sweeper and closes the store when it holds resources (a remote store's client);
+     * stored uploads stay for the next start.
+     */
     @Override
     public synchronized void close() {
         if (sweeper != null) {
             sweeper.shutdownNow();
             sweeper = null;
+        }
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "could not close the resumable store", e);
+            }
         }
     }
 
@@ -383,6 +395,8 @@ public final class ResumableUploads implements AutoCloseable {
             if (span.length() > 0) {
                 try (InputStream in = staged.open(0, span.length())) {
                     store.write(id, span.start(), in, span.length());
+                } catch (UploadRejectedException storeSaid) {
+                    throw storeSaid;
                 } catch (IOException e) {
                     dropUnrecordedBytes(id);
                     throw new UploadRejectedException(507, "could not store the upload", e);

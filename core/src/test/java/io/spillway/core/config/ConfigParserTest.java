@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout";
+            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -68,7 +68,8 @@ class ConfigParserTest {
                 Arguments.of("digestAlgorithm", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
                 Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout,
-                        Duration.ofSeconds(10)));
+                        Duration.ofSeconds(10)),
+                Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
     }
 
     @ParameterizedTest(name = "{0} defaults to {2}")
@@ -115,7 +116,8 @@ class ConfigParserTest {
                 Arguments.of("parser", " FileUpload2 ", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
                 Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", "500ms",
-                        (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)));
+                        (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)),
+                Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -165,6 +167,8 @@ class ConfigParserTest {
             "parser              | \"\"         | parser must be fast or fileupload2: ''; example: parser=fast",
             "stalledUploadTimeout | 0s          | stalledUploadTimeout must be longer than 0: '0s'; example: stalledUploadTimeout=10s",
             "stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s",
+            "storage             | s3           | storage must be local (storage=s3 needs spillway-s3.jar on the class path): 's3'; example: storage=local",
+            "storage             | disk/2       | storage must be local: 'disk/2'; example: storage=local",
     })
     void parse_badValue_namesTheParameterEchoesTheValueAndShowsAnExample(String name, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, value)));

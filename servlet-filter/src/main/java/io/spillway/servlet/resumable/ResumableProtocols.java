@@ -3,6 +3,8 @@ package io.spillway.servlet.resumable;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.resumable.ResumableUploads;
 import io.spillway.core.storage.LocalResumableStore;
+import io.spillway.core.storage.ResumableStore;
+import io.spillway.core.storage.ResumableStores;
 import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.servlet.UploadProtocol;
 import java.io.IOException;
@@ -27,7 +29,8 @@ public final class ResumableProtocols {
     }
 
     /**
-     * Opens the store in {@code <tempRoot>/resumable/}, recovers what a previous run left (see
+     * Opens the store of {@code config.storage()} (by default the local one in
+     * {@code <tempRoot>/resumable/}; see {@link ResumableStores#open}), recovers what a previous run left (see
      * {@link ResumableUploads#open}), starts the expiry sweeper (every tenth of
      * {@code uploadExpiry}, between 1 s and 10 min) and returns the protocols. Closing either
      * protocol stops the sweeper.
@@ -36,10 +39,18 @@ public final class ResumableProtocols {
      */
     public static List<UploadProtocol> create(SpillwayConfig config, Path tempRoot, Clock clock,
                                               MultipartReceiver multipart) throws IOException {
-        LocalResumableStore store = LocalResumableStore.open(tempRoot);
-        ResumableUploads uploads = ResumableUploads.open(store, store.root().resolve(STAGING), config, clock);
+        ResumableStore store = ResumableStores.open(config, tempRoot);
+        Path staging = store instanceof LocalResumableStore local ? local.root().resolve(STAGING)
+                : tempRoot.resolve(ResumableStores.REMOTE_DIRECTORY).resolve(STAGING);
+        ResumableUploads uploads = ResumableUploads.open(store, staging, config, clock);
         uploads.startSweeping(sweepInterval(config.uploadExpiry()));
-        return List.of(new TusProtocol(uploads), new ContentRangeProtocol(uploads, multipart, store::usableSpace));
+        return List.of(new TusProtocol(uploads), new ContentRangeProtocol(uploads, multipart, () -> {
+            try {
+                return store.usableSpace();
+            } catch (IOException unknown) {
+                return 0;
+            }
+        }));
     }
 
     static Duration sweepInterval(Duration expiry) {
