@@ -115,9 +115,13 @@ function render(upload) {
   const eta = upload.active ? formatDuration(upload.eta) : '';
   $('.upload-eta', item).textContent = eta ? `${eta} left` : '';
   const status = $('.upload-status', item);
-  status.textContent = state === 'uploading' && upload.message
-    ? upload.message
-    : `${STATE_LABELS[state]}${upload.message ? ` · ${upload.message}` : ''}`;
+  if (state === 'uploading' && upload.loaded >= upload.file.size && upload.file.size > 0) {
+    status.textContent = 'Every byte sent; the server is storing the file…';
+  } else if (state === 'uploading' && upload.message) {
+    status.textContent = upload.message;
+  } else {
+    status.textContent = `${STATE_LABELS[state]}${upload.message ? ` · ${upload.message}` : ''}`;
+  }
   status.classList.toggle('error', state === 'failed' || state === 'retrying');
   const canPause = upload.active || state === 'queued';
   $('[data-action="pause"]', item).hidden = !canPause;

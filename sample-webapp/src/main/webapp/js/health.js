@@ -9,51 +9,41 @@ const MIN_SPAN_MS = 60 * 1000;
 
 const $ = (selector) => document.querySelector(selector);
 
-/** The first path (dot-separated) that leads to a number in the document. */
-function number(doc, ...paths) {
-  for (const path of paths) {
-    const value = path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), doc);
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-  }
-  return null;
+/** The number at a dot-separated path of the document, or null. */
+function number(doc, path) {
+  const value = path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), doc);
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-function object(doc, ...paths) {
-  for (const path of paths) {
-    const value = path.split('.').reduce((node, key) => (node == null ? undefined : node[key]), doc);
-    if (value && typeof value === 'object') return value;
-  }
-  return null;
-}
-
-/** Reads the health document into the few numbers the panel shows. */
+/** Reads the health servlet's document into the few figures the panel shows. */
 export function readHealth(doc) {
+  const rejected = doc.rejected && typeof doc.rejected === 'object'
+    ? Object.values(doc.rejected).filter((v) => typeof v === 'number').reduce((a, b) => a + b, 0)
+    : null;
   return {
     status: typeof doc.status === 'string' ? doc.status : null,
-    heapUsed: number(doc, 'heap.used', 'memory.heap.used', 'heapUsed'),
-    heapMax: number(doc, 'heap.max', 'memory.heap.max', 'heapMax'),
-    physicalTotal: number(doc, 'physical.total', 'memory.physical.total', 'physicalTotal'),
-    physicalAvailable: number(doc, 'physical.available', 'memory.physical.available', 'physicalAvailable'),
-    containerLimit: number(doc, 'container.limit', 'memory.container.limit', 'containerLimit'),
-    budgetReserved: number(doc, 'budget.reserved', 'budgetReserved'),
-    budgetCapacity: number(doc, 'budget.capacity', 'budgetCapacity'),
-    inFlight: object(doc, 'uploads.inFlight', 'inFlight', 'uploadsInFlight'),
-    counters: object(doc, 'counters', 'uploads.counters'),
+    heapUsed: number(doc, 'heap.used'),
+    heapMax: number(doc, 'heap.max'),
+    physicalTotal: number(doc, 'physical.total'),
+    physicalAvailable: number(doc, 'physical.available'),
+    containerLimit: number(doc, 'container.limit'),
+    available: number(doc, 'available.bytes'),
+    limitedBy: doc.available && typeof doc.available.limitedBy === 'string' ? doc.available.limitedBy : null,
+    budgetReserved: number(doc, 'budget.reserved'),
+    budgetCapacity: number(doc, 'budget.capacity'),
+    inFlight: doc.uploadsInFlight && typeof doc.uploadsInFlight === 'object' ? doc.uploadsInFlight : null,
+    completed: number(doc, 'completed'),
+    tempFiles: number(doc, 'tempDirectory.files'),
+    tempBytes: number(doc, 'tempDirectory.bytes'),
+    rejected,
   };
 }
 
 function inFlightText(inFlight) {
   if (!inFlight) return '–';
-  const entries = Object.entries(inFlight).filter(([, v]) => typeof v === 'number');
-  if (!entries.length) return '–';
-  return entries.map(([route, count]) => `${count} ${route.toLowerCase()}`).join(' · ');
-}
-
-function countersText(counters) {
-  if (!counters) return '–';
-  const done = number(counters, 'completed', 'succeeded', 'stored');
-  const rejected = number(counters, 'rejected', 'failed');
-  return `${done ?? '–'} / ${rejected ?? '–'}`;
+  const routes = Object.entries(inFlight).filter(([route, count]) => route !== 'total' && typeof count === 'number');
+  if (!routes.length) return String(inFlight.total ?? '–');
+  return routes.map(([route, count]) => `${count} ${route.toLowerCase()}`).join(' · ');
 }
 
 class Chart {
@@ -138,18 +128,20 @@ class Chart {
 }
 
 function show(health) {
-  $('#stat-heap').textContent = health.heapUsed === null
-    ? '–' : `${formatBytes(health.heapUsed)} / ${formatBytes(health.heapMax)}`;
-  $('#stat-physical').textContent = health.physicalAvailable === null
+  const text = (id, value) => { $(id).textContent = value; };
+  text('#stat-heap', health.heapUsed === null ? '–' : `${formatBytes(health.heapUsed)} / ${formatBytes(health.heapMax)}`);
+  text('#stat-physical', health.physicalAvailable === null
     ? '–'
-    : `${formatBytes(health.physicalAvailable)}${health.physicalTotal ? ` of ${formatBytes(health.physicalTotal)}` : ''}`;
-  $('#stat-container').textContent = health.containerLimit === null || health.containerLimit < 0
-    ? 'none' : formatBytes(health.containerLimit);
-  $('#stat-budget').textContent = health.budgetReserved === null
+    : `${formatBytes(health.physicalAvailable)}${health.physicalTotal ? ` of ${formatBytes(health.physicalTotal)}` : ''}`);
+  text('#stat-container', health.containerLimit === null ? 'none' : formatBytes(health.containerLimit));
+  text('#stat-available', health.available === null
+    ? '–' : `${formatBytes(health.available)}${health.limitedBy ? ` (${health.limitedBy})` : ''}`);
+  text('#stat-budget', health.budgetReserved === null
     ? '–'
-    : `${formatBytes(health.budgetReserved)}${health.budgetCapacity ? ` of ${formatBytes(health.budgetCapacity)}` : ''}`;
-  $('#stat-inflight').textContent = inFlightText(health.inFlight);
-  $('#stat-counters').textContent = countersText(health.counters);
+    : `${formatBytes(health.budgetReserved)}${health.budgetCapacity !== null ? ` of ${formatBytes(health.budgetCapacity)}` : ''}`);
+  text('#stat-inflight', inFlightText(health.inFlight));
+  text('#stat-counters', `${health.completed ?? '–'} / ${health.rejected ?? '–'}`);
+  text('#stat-temp', health.tempFiles === null ? '–' : `${health.tempFiles} (${formatBytes(health.tempBytes)})`);
 }
 
 function setState(label, kind) {
