@@ -150,8 +150,8 @@ function setState(label, kind) {
   badge.dataset.kind = kind;
 }
 
-/** Starts polling the health servlet mapped at {@code health}. */
-export function startHealthPanel(url = 'health') {
+/** Starts polling the health servlet. */
+export function startHealthPanel(url = 'spillway/health') {
   const chart = new Chart($('#health-chart'));
   const message = $('#health-message');
 
@@ -161,11 +161,13 @@ export function startHealthPanel(url = 'health') {
       const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
       if (response.status === 404) {
         setState('unavailable', 'offline');
-        message.textContent = 'The health servlet is not mapped at /health on this server.';
+        message.textContent = 'The health servlet is not mapped at /spillway/health on this server.';
         next = OFFLINE_POLL_MS;
       } else {
-        const health = readHealth(await response.json());
-        const critical = response.status === 503;
+        const doc = await response.json();
+        if (!doc.heap) throw new Error(doc.error || `status ${response.status}`);
+        const health = readHealth(doc);
+        const critical = health.status === 'critical';
         setState(critical ? 'critical' : 'ok', critical ? 'critical' : 'ok');
         message.textContent = critical ? 'Memory is critical: uploads are streamed or refused until it recovers.' : '';
         show(health);
@@ -173,9 +175,11 @@ export function startHealthPanel(url = 'health') {
           t: Date.now(), heapUsed: health.heapUsed, heapMax: health.heapMax, budget: health.budgetReserved,
         });
       }
-    } catch {
+    } catch (error) {
       setState('offline', 'offline');
-      message.textContent = 'The server does not answer; retrying.';
+      message.textContent = error instanceof TypeError
+        ? 'The server does not answer; retrying.'
+        : `The health servlet cannot report (${error.message}); retrying.`;
     }
     window.setTimeout(poll, next);
   };

@@ -99,6 +99,11 @@ class UploadPageIT {
         assertEquals(file.size(), ((Number) stored.get("size")).longValue());
         assertEquals("STREAMED", stored.get("route"));
         waitForListedOnPage(file);
+        waitUntil(() -> chrome.findElement(By.id("stat-counters")).getText().matches("[1-9]\\d* / \\d+"),
+                "the health panel to count the completed upload");
+        assertEquals("ok", chrome.findElement(By.id("health-state")).getText());
+        String heap = chrome.findElement(By.id("stat-heap")).getText();
+        assertTrue(heap.matches("[\\d.]+ (KiB|MiB) / 1\\d\\d(\\.\\d)? MiB"), "heap used / max of -Xmx128m: " + heap);
         screenshot("02-large-upload-done");
     }
 
