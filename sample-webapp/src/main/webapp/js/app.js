@@ -125,7 +125,7 @@ function render(upload) {
   status.classList.toggle('error', state === 'failed' || state === 'retrying');
   const canPause = upload.active || state === 'queued';
   $('[data-action="pause"]', item).hidden = !canPause;
-  $('[data-action="resume"]', item).hidden = !(state === 'paused' || state === 'failed');
+  $('[data-action="resume"]', item).hidden = !upload.resumable;
   $('[data-action="cancel"]', item).hidden = upload.finished;
   $('[data-action="remove"]', item).hidden = !upload.finished;
 

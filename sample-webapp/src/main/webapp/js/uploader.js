@@ -9,6 +9,8 @@ const MAX_BACKOFF_MS = 30_000;
 const SPEED_WINDOW_MS = 5_000;
 
 const RETRYABLE = new Set([408, 423, 429, 500, 502, 503, 504]);
+// statuses that the same file will meet again: trying once more cannot help
+const FINAL = new Set([400, 409, 413, 415, 416]);
 
 const STATUS_MESSAGES = {
   400: 'The server could not read this upload.',
@@ -245,9 +247,14 @@ export class Upload extends EventTarget {
       : 'A small file starts again from the beginning.');
   }
 
+  /** Whether resume() can help: paused, or failed for a reason that may pass (network, 503, 507). */
+  get resumable() {
+    return this.state === 'paused' || (this.state === 'failed' && !FINAL.has(this.error?.status));
+  }
+
   /** Puts a paused or failed upload back in the queue. */
   resume() {
-    if (this.state !== 'paused' && this.state !== 'failed') return;
+    if (!this.resumable) return;
     this.#synced = false;
     this.error = null;
     this.#set('queued', 'Waiting to continue…');

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.core.json.Json;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -190,6 +191,27 @@ class UploadPageIT {
 
     @Test
     @Order(6)
+    void fileOverMaxFileSize_isRefusedAtOnceWithAClearMessage() throws Exception {
+        Path sparse = work.resolve("files/huge-9gib.bin");
+        Files.deleteIfExists(sparse);
+        try (RandomAccessFile file = new RandomAccessFile(sparse.toFile(), "rw")) {
+            file.setLength(9L << 30); // sparse: no disk is used, and only the first slice is ever read
+        }
+        SeededFile huge = new SeededFile(sparse, 9L << 30, "");
+
+        choose(huge);
+        Map<String, Object> failed = waitFor(huge, item -> "failed".equals(item.get("state")), "the refusal");
+
+        String status = (String) failed.get("status");
+        assertTrue(status.startsWith("Failed · This file is larger than the server accepts."), status);
+        assertTrue(status.contains("maxFileSize"), "the server's reason is shown: " + status);
+        assertFalse(button(huge, "resume").isDisplayed(), "resuming cannot help a file that is too large");
+        screenshot("08-too-large-refused");
+        Files.delete(sparse);
+    }
+
+    @Test
+    @Order(7)
     void afterEveryUpload_theFilterLeftNoTempFiles() throws Exception {
         Path spillwayTemp = tomcat.base().resolve("work/Catalina/localhost/ROOT/spillway");
         assertTrue(Files.isDirectory(spillwayTemp), spillwayTemp + " exists");
@@ -200,7 +222,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void atPhoneWidth_thePageStaysReadable() throws Exception {
         chrome.manage().window().setSize(new Dimension(390, 1400));
         try {
@@ -211,7 +233,7 @@ class UploadPageIT {
             assertEquals(0L, overflow, "nothing is wider than the phone screen");
             Long height = (Long) chrome.executeScript("return document.documentElement.scrollHeight;");
             chrome.manage().window().setSize(new Dimension(390, (int) Math.min(4000, height + 150)));
-            screenshot("08-phone-width");
+            screenshot("09-phone-width");
         } finally {
             chrome.manage().window().setSize(new Dimension(1280, 1000));
         }
