@@ -81,7 +81,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void largeFile_goesUpInSlices_andTheServerStoresTheSameBytes() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/large-200mib.bin"), 200 * MIB, 20_0001);
 
@@ -109,7 +109,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(2)
+    @Order(20)
     void smallFile_goesUpInOneRequest_onTheBufferedRoute() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/small-300kib.bin"), 300 * 1024, 3_0001);
 
@@ -126,7 +126,26 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(3)
+    @Order(25)
+    void severalFilesChosenAtOnce_queueUpAndAllArrive() throws Exception {
+        List<SeededFile> files = List.of(
+                SeededFile.create(work.resolve("files/queued-a-12mib.bin"), 12 * MIB, 7_0001),
+                SeededFile.create(work.resolve("files/queued-b-3mib.bin"), 3 * MIB, 7_0002),
+                SeededFile.create(work.resolve("files/queued-c-20mib.bin"), 20 * MIB, 7_0003));
+
+        removeFinishedUploads();
+        chrome.findElement(By.id("file-input")).sendKeys(String.join("\n",
+                files.stream().map(f -> f.path().toAbsolutePath().toString()).toList()));
+
+        for (SeededFile file : files) {
+            waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
+            assertEquals(file.sha256(), storedFile(file.name()).get("sha256"));
+        }
+        assertEquals(3L, chrome.executeScript("return document.querySelectorAll('#queue li.upload').length;"));
+    }
+
+    @Test
+    @Order(30)
     void serverKilledMidUpload_thePageRetriesAndResumes_andTheDigestMatches() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/killed-200mib.bin"), 200 * MIB, 4_0001);
 
@@ -149,7 +168,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void pageReloadedMidUpload_choosingTheSameFileResumesIt() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/reloaded-120mib.bin"), 120 * MIB, 5_0001);
 
@@ -170,7 +189,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
     void pauseAndResume_continuesFromWhatTheServerHas() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/paused-80mib.bin"), 80 * MIB, 6_0001);
 
@@ -190,7 +209,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(6)
+    @Order(60)
     void fileOverMaxFileSize_isRefusedAtOnceWithAClearMessage() throws Exception {
         Path sparse = work.resolve("files/huge-9gib.bin");
         Files.deleteIfExists(sparse);
@@ -211,7 +230,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(7)
+    @Order(70)
     void afterEveryUpload_theFilterLeftNoTempFiles() throws Exception {
         Path spillwayTemp = tomcat.base().resolve("work/Catalina/localhost/ROOT/spillway");
         assertTrue(Files.isDirectory(spillwayTemp), spillwayTemp + " exists");
@@ -222,7 +241,7 @@ class UploadPageIT {
     }
 
     @Test
-    @Order(8)
+    @Order(80)
     void atPhoneWidth_thePageStaysReadable() throws Exception {
         chrome.manage().window().setSize(new Dimension(390, 1400));
         try {
