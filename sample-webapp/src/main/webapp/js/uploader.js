@@ -291,7 +291,7 @@ export class Upload extends EventTarget {
   }
 
   async #loop(run) {
-    this.#set('uploading', this.message && this.uploadId ? this.message : 'Uploading…');
+    this.#set('uploading', this.uploadId ? 'Asking the server what it already has…' : 'Uploading…');
     for (;;) {
       try {
         if (this.chunked) await this.#sendSlices(run);
@@ -326,7 +326,7 @@ export class Upload extends EventTarget {
 
   #fail(error) {
     this.error = error;
-    this.#set('failed', this.chunked && error.retryable
+    this.#set('failed', error.retryable
       ? `${error.message} Gave up after ${MAX_ATTEMPTS} attempts; press Resume to try again.`
       : error.message);
   }
