@@ -57,6 +57,7 @@ class UploadPageIT {
 
     @BeforeAll
     void startTomcatAndBrowser() throws Exception {
+        TomcatDistribution.deleteRecursively(screenshots);
         Files.createDirectories(screenshots);
         tomcat = TomcatDistribution.prepare(
                 Path.of(System.getProperty("spillway.sample.tomcatHome", "target/tomcat")),
