@@ -6,6 +6,7 @@ const POLL_MS = 2000;
 const OFFLINE_POLL_MS = 10_000;
 const WINDOW_MS = 5 * 60 * 1000;
 const MIN_SPAN_MS = 60 * 1000;
+const GAP_MS = 3 * POLL_MS;
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -116,7 +117,9 @@ class Chart {
       g.lineWidth = 2;
       g.setLineDash(dash);
       g.beginPath();
-      points.forEach((s, i) => (i ? g.lineTo(x(s.t), y(s[key])) : g.moveTo(x(s.t), y(s[key]))));
+      // a gap in the measurements (server down) stays a gap in the line
+      points.forEach((s, i) => (i && s.t - points[i - 1].t <= GAP_MS
+        ? g.lineTo(x(s.t), y(s[key])) : g.moveTo(x(s.t), y(s[key]))));
       if (points.length === 1) g.lineTo(x(points[0].t) - 2, y(points[0][key]));
       g.stroke();
       g.setLineDash([]);
