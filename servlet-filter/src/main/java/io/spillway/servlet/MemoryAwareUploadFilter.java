@@ -282,7 +282,7 @@ public class MemoryAwareUploadFilter implements Filter {
                 return;
             }
             LOG.log(Level.FINE, "upload body could not be read", e);
-            reject(request, response, 400, "request body could not be read: " + e, 0);
+            reject(request, response, 400, "request body could not be read", 0);
             return;
         }
         upload.received();
