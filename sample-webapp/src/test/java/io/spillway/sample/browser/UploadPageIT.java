@@ -239,6 +239,12 @@ class UploadPageIT {
         try (Stream<Path> files = Files.walk(spillwayTemp)) {
             assertEquals(List.of(), files.filter(Files::isRegularFile).toList());
         }
+        String health = http.send(HttpRequest.newBuilder(URI.create(tomcat.baseUrl() + "spillway/health")).build(),
+                BodyHandlers.ofString()).body();
+        System.out.println("health after every upload: " + health);
+        Map<String, Object> report = Json.parseObject(health);
+        assertEquals(0L, ((Number) ((Map<?, ?>) report.get("uploadsInFlight")).get("total")).longValue(), health);
+        assertEquals(0L, ((Number) ((Map<?, ?>) report.get("tempDirectory")).get("files")).longValue(), health);
     }
 
     @Test
