@@ -110,15 +110,22 @@ final class Baseline {
         }
     }
 
-    /** Every regular file under a directory (relative names), empty when it does not exist. */
+    /**
+     * Every regular file under a directory (relative names), empty when it does not exist. A walk
+     * that meets a file being deleted is walked again.
+     */
     static Set<String> files(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
-                    .collect(Collectors.toCollection(TreeSet::new));
-        } catch (NoSuchFileException gone) {
-            return Set.of();
-        } catch (IOException e) {
-            return Set.of("unreadable: " + e);
+        for (int attempt = 0; ; attempt++) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+                        .collect(Collectors.toCollection(TreeSet::new));
+            } catch (NoSuchFileException gone) {
+                return Set.of();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                if (attempt >= 20) {
+                    return Set.of("unreadable: " + e);
+                }
+            }
         }
     }
 

@@ -11,11 +11,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.opentest4j.AssertionFailedError;
 
 /** The checker every case ends with must be able to fail: a left file, a held reservation, leaked descriptors. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
 class BaselineTest {
 
     private static final Duration SHORT = Duration.ofMillis(200);
@@ -44,9 +47,12 @@ class BaselineTest {
     @Test
     void fails_onAReservationStillHeld() {
         Baseline baseline = Baseline.capture(directory, budget);
-        try (MemoryBudget.Reservation held = budget.tryReserve(10, 100).orElseThrow()) {
+        MemoryBudget.Reservation held = budget.tryReserve(10, 100).orElseThrow();
+        try {
             AssertionFailedError failure = assertThrows(AssertionFailedError.class, () -> baseline.assertRestored(SHORT));
             assertTrue(failure.getMessage().contains("budget has 10 bytes"), failure.getMessage());
+        } finally {
+            held.close();
         }
         baseline.assertRestored(SHORT);
     }

@@ -180,8 +180,20 @@ class ResumableHardeningTest {
         return List.of(next, (long) model.total() - 1);
     }
 
-    /** Every file under a directory with the SHA-256 of its bytes. */
+    /** Every file under a directory with the SHA-256 of its bytes (walked again if a file vanishes meanwhile). */
     static Map<String, String> tree(Path root) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return walkTree(root);
+            } catch (UncheckedIOException vanished) {
+                if (attempt >= 20) {
+                    throw vanished;
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> walkTree(Path root) {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path file : walk.filter(Files::isRegularFile).toList()) {

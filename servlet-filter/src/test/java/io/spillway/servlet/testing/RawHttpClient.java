@@ -155,6 +155,10 @@ public final class RawHttpClient implements Closeable {
 
     @Override
     public void close() {
+        closeSocket();
+    }
+
+    private void closeSocket() {
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -293,7 +297,7 @@ public final class RawHttpClient implements Closeable {
                             + " bytes written (writer: " + writeError.get() + "): " + e, e);
                     throw failure;
                 }
-                client.close();
+                client.closeSocket();
                 try {
                     writer.join(READ_TIMEOUT.toMillis());
                 } catch (InterruptedException e) {
