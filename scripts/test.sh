@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
 # Runs every test of Spillway on a fresh Debian machine with Java 17 and Maven:
 # installs what the browser tests need (Debian's chromium and chromium-driver) when missing,
+# mounts a small tmpfs for the real disk-full test when running as root (skipped otherwise),
 # then runs the whole Maven build with its tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
 
 need_install=()
 command -v chromium >/dev/null 2>&1 || need_install+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_install+=(chromium-driver)
 if [ "${#need_install[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ]; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
+fi
+
+if [ -z "${SPILLWAY_SMALL_FS:-}" ] && [ "$(id -u)" -eq 0 ]; then
+  small_fs="$(mktemp -d /tmp/spillway-small-fs.XXXXXX)"
+  if mount -t tmpfs -o size=64m,mode=0700 tmpfs "$small_fs" 2>/dev/null; then
+    export SPILLWAY_SMALL_FS="$small_fs"
+    trap 'umount "$small_fs" 2>/dev/null; rmdir "$small_fs"' EXIT
   else
-    sudo apt-get update -qq
-    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
+    rmdir "$small_fs"
   fi
 fi
 
-exec mvn -B verify "$@"
+mvn -B verify "$@"

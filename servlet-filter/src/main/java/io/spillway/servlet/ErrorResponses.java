@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,6 +21,10 @@ final class ErrorResponses {
 
     static void send(HttpServletRequest request, HttpServletResponse response, int status, String reason,
                      long retryAfterSeconds) {
+        if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof IOException) {
+            dropContainerException(request);
+            return;
+        }
         if (response.isCommitted()) {
             return;
         }
@@ -48,5 +53,15 @@ final class ErrorResponses {
         } catch (IOException | IllegalStateException clientGone) {
             // the client went away; there is nobody left to tell
         }
+    }
+
+    /**
+     * Tomcat (10.1 and later) answers a failed body read itself: it calls {@code sendError} (400, or
+     * 408 on a timeout), after which the response counts as committed and only its error page is
+     * written, and that page shows the exception's stack trace. Its status stands; the exception
+     * goes, so the page shows the status alone.
+     */
+    private static void dropContainerException(HttpServletRequest request) {
+        request.removeAttribute(RequestDispatcher.ERROR_EXCEPTION);
     }
 }

@@ -6,8 +6,10 @@ import io.spillway.core.multipart.MultipartLimits;
 import io.spillway.core.multipart.MultipartParser;
 import io.spillway.core.multipart.MultipartReader;
 import io.spillway.core.multipart.PartHeaders;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.commons.fileupload2.core.FileUploadSizeException;
 import org.apache.commons.fileupload2.core.MultipartInput;
@@ -15,16 +17,22 @@ import org.apache.commons.fileupload2.core.MultipartInput;
 /**
  * The multipart parser backed by Commons FileUpload2's {@link MultipartInput}. The only class that
  * touches FileUpload2, so that its renamed setters (M5) stay in one place.
+ *
+ * <p>The body is read with a CRLF in front of it, so that the first delimiter is found like every
+ * other one ({@code discardBodyData} then {@code readBoundary}): FileUpload2's own
+ * {@code skipPreamble} swallows a body without any delimiter (empty, truncated, random bytes) as
+ * "no parts", where a client must hear 400.
  */
 public final class FileUpload2Parser implements MultipartParser {
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    private static final byte[] CRLF = {'\r', '\n'};
 
     @Override
     public MultipartReader open(InputStream body, byte[] boundary, MultipartLimits limits) throws IOException {
         try {
             MultipartInput input = MultipartInput.builder()
-                    .setInputStream(body)
+                    .setInputStream(new SequenceInputStream(new ByteArrayInputStream(CRLF), body))
                     .setBoundary(boundary)
                     .setBufferSize(BUFFER_SIZE)
                     .setPartHeaderSizeMax(limits.maxPartHeaderSize())
@@ -57,7 +65,8 @@ public final class FileUpload2Parser implements MultipartParser {
                 boolean more;
                 if (!started) {
                     started = true;
-                    more = input.skipPreamble();
+                    input.discardBodyData();
+                    more = input.readBoundary();
                 } else {
                     content.close();
                     more = input.readBoundary();

@@ -117,12 +117,34 @@ final class UploadRequestWrapper extends HttpServletRequestWrapper {
         Charset charset = fieldCharset(request, parts);
         for (SpillwayPart part : parts) {
             if (part.getSubmittedFileName() == null) {
-                merged.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(part.text(charset));
+                merged.computeIfAbsent(part.getName(), k -> new ArrayList<>()).add(part.text(partCharset(part, charset)));
             }
         }
         Map<String, String[]> result = new LinkedHashMap<>();
         merged.forEach((name, values) -> result.put(name, values.toArray(String[]::new)));
         return result;
+    }
+
+    /**
+     * The charset a field part declares in its own {@code Content-Type} (RFC 7578 4.4; Apache
+     * HttpClient sends {@code text/plain; charset=UTF-8} parts), else the request's.
+     */
+    private static Charset partCharset(SpillwayPart part, Charset requestCharset) {
+        String type = part.getContentType();
+        if (type == null) {
+            return requestCharset;
+        }
+        for (String parameter : type.split(";")) {
+            int eq = parameter.indexOf('=');
+            if (eq > 0 && parameter.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                try {
+                    return Charset.forName(parameter.substring(eq + 1).trim().replace("\"", ""));
+                } catch (IllegalArgumentException unknown) {
+                    return requestCharset;
+                }
+            }
+        }
+        return requestCharset;
     }
 
     /** The request's declared encoding, else the {@code _charset_} field (HTML5), else UTF-8. */

@@ -36,6 +36,7 @@ import java.util.Objects;
  *                           or the name of a {@link io.spillway.core.storage.ResumableStoreProvider}
  *                           on the class path, such as {@code s3}
  * @param storageParameters  the init-params of that provider (for example {@code s3Bucket}), by name
+ * @param shutdownTimeout    how long {@code destroy()} waits for uploads in flight before it aborts them
  * @param streamedStorage    where the parts of single-request uploads on the streamed route go:
  *                           {@link #STREAMED_STORAGE_LOCAL} (temp files) or {@link #STREAMED_STORAGE_STORE}
  *                           (straight into the object store named by {@code storage})
@@ -63,6 +64,7 @@ public record SpillwayConfig(
         Duration stalledUploadTimeout,
         String storage,
         Map<String, String> storageParameters,
+        Duration shutdownTimeout,
         String streamedStorage) {
 
     public static final String PARSER_FAST = "fast";
@@ -90,6 +92,7 @@ public record SpillwayConfig(
     public static final String DEFAULT_PARSER = PARSER_FAST;
     public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_STORAGE = STORAGE_LOCAL;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_STREAMED_STORAGE = STREAMED_STORAGE_LOCAL;
 
     public SpillwayConfig {
@@ -102,6 +105,7 @@ public record SpillwayConfig(
         Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
         Objects.requireNonNull(storage, "storage");
         storageParameters = Map.copyOf(storageParameters);
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(streamedStorage, "streamedStorage");
     }
 
@@ -140,6 +144,7 @@ public record SpillwayConfig(
         b.stalledUploadTimeout = stalledUploadTimeout;
         b.storage = storage;
         b.storageParameters = storageParameters;
+        b.shutdownTimeout = shutdownTimeout;
         b.streamedStorage = streamedStorage;
         return b;
     }
@@ -159,6 +164,7 @@ public record SpillwayConfig(
                 + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
                 + "], parser=[" + parser
                 + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
+                + "], shutdownTimeout=[" + Durations.format(shutdownTimeout)
                 + "], storage=[" + storage + "]" + describeStorageParameters()
                 + ", streamedStorage=[" + streamedStorage + "]";
     }
@@ -194,6 +200,7 @@ public record SpillwayConfig(
         private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
         private String storage = DEFAULT_STORAGE;
         private Map<String, String> storageParameters = Map.of();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private String streamedStorage = DEFAULT_STREAMED_STORAGE;
 
         private Builder() {
@@ -221,6 +228,7 @@ public record SpillwayConfig(
         public Builder stalledUploadTimeout(Duration v) { stalledUploadTimeout = v; return this; }
         public Builder storage(String v) { storage = v; return this; }
         public Builder storageParameters(Map<String, String> v) { storageParameters = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder streamedStorage(String v) { streamedStorage = v; return this; }
 
         public SpillwayConfig build() {
@@ -228,7 +236,7 @@ public record SpillwayConfig(
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
                     progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage,
-                    storageParameters, streamedStorage);
+                    storageParameters, shutdownTimeout, streamedStorage);
         }
     }
 }

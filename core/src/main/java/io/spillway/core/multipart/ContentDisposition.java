@@ -49,7 +49,7 @@ public final class ContentDisposition {
                 boolean closed = false;
                 while (pos < value.length()) {
                     char c = value.charAt(pos++);
-                    if (c == '\\' && pos < value.length()) {
+                    if (c == '\\' && pos < value.length() && isEscapable(value.charAt(pos))) {
                         v.append(value.charAt(pos++));
                     } else if (c == '"') {
                         closed = true;
@@ -96,6 +96,15 @@ public final class ContentDisposition {
     /** Whether the part carries a file (has a file name, possibly empty). */
     public boolean isFile() {
         return parameters.containsKey("filename") || parameters.containsKey("filename*");
+    }
+
+    /**
+     * Whether a backslash escapes this character. Browsers never escape (they percent-encode
+     * {@code "} as {@code %22}) and send Windows paths with bare backslashes, so only {@code \"}
+     * and {@code \\} are quoted pairs; any other backslash is a character of the value.
+     */
+    private static boolean isEscapable(char c) {
+        return c == '"' || c == '\\';
     }
 
     private static String decodeExtended(String value) {

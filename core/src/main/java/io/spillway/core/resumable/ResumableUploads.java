@@ -604,14 +604,19 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes an upload and remembers why. The tombstone goes first: a request that reads the state
+     * without the lock must find either the state or the tombstone, never neither (which answered a
+     * retried last chunk with 404 instead of 409).
+     */
     private void end(String id, UploadGoneException.Reason why) {
         ReentrantLock lock = lock(id);
         lock.lock();
         try {
             Optional<UploadState> state = readState(id);
+            state.ifPresent(s -> tombstones.add(id, why, s.total(), s.owner()));
             deleteQuietly(id);
             byResumeKey.values().remove(id);
-            state.ifPresent(s -> tombstones.add(id, why, s.total(), s.owner()));
         } finally {
             lock.unlock();
         }

@@ -83,6 +83,9 @@ public final class RoutingPolicy {
                 + " available (" + memory.limitingFactor() + ")";
         if (!facts.lengthKnown()) {
             long allowance = Math.min(config.unknownLengthBuffer(), config.inMemoryThreshold());
+            if (allowance == 0) {
+                return streamed("unknown length and no memory allowance (inMemoryThreshold or unknownLengthBuffer is 0)");
+            }
             return reserve(allowance, capacity)
                     .map(r -> Route.buffered(r, "unknown length, buffered up to " + format(allowance)
                             + ", then spilled to disk"))

@@ -41,24 +41,36 @@ public final class FileNames {
         if (colon >= 0) {
             name = name.substring(0, colon);
         }
-        name = stripTrailingDotsAndSpaces(name.strip());
-        String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
-        if (DEVICES.contains(stem.toUpperCase(Locale.ROOT))) {
-            name = "_" + name;
-        }
-        name = stripTrailingDotsAndSpaces(truncate(name));
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-            return UNNAMED;
-        }
-        return name;
+        return tidy(name);
     }
 
+    /**
+     * Strips, defuses device names and truncates, again after a cut: cutting a long name can leave
+     * a trailing dot or space, or a bare device name, behind.
+     */
+    private static String tidy(String name) {
+        String tidied = stripTrailingDotsAndSpaces(name.strip());
+        if (tidied.isEmpty() || tidied.equals(".") || tidied.equals("..")) {
+            return UNNAMED;
+        }
+        String stem = tidied.contains(".") ? tidied.substring(0, tidied.indexOf('.')) : tidied;
+        if (DEVICES.contains(stem.toUpperCase(Locale.ROOT))) {
+            tidied = "_" + tidied;
+        }
+        return tidied.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES ? tidied : tidy(truncate(tidied));
+    }
+
+    /** Strips trailing dots and every kind of space (U+2001 and the no-break spaces included). */
     private static String stripTrailingDotsAndSpaces(String name) {
         int end = name.length();
-        while (end > 0 && (name.charAt(end - 1) == '.' || name.charAt(end - 1) == ' ')) {
+        while (end > 0 && isDotOrSpace(name.charAt(end - 1))) {
             end--;
         }
         return name.substring(0, end);
+    }
+
+    private static boolean isDotOrSpace(char c) {
+        return c == '.' || Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 
     private static String truncate(String name) {

@@ -13,6 +13,7 @@ import io.spillway.core.storage.FileNames;
 import io.spillway.core.storage.TempStorage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +31,8 @@ import java.util.Locale;
  * STREAMED route has an allowance of 0, a BUFFERED route of known length an allowance of the whole
  * body, so it never spills.
  *
- * <p>Limits: {@code maxRequestSize} on the body's real bytes, {@code maxParts} with nested
+ * <p>Limits: {@code maxRequestSize} on the body's real bytes (the epilogue after the closing
+ * delimiter is read and counted too, so a body of unknown length fails at limit + 1 byte), {@code maxParts} with nested
  * {@code multipart/mixed} parts counted, {@code maxFileSize} per file, {@code maxFieldSize} per
  * plain field, the part-header limit in the parser. On any failure every part stored so far is
  * deleted before the exception leaves.
@@ -70,7 +72,7 @@ public final class MultipartReceiver {
     /**
      * Receives every part of a body.
      *
-     * @param body            the request body; read to the closing boundary
+     * @param body            the request body; read to its end (the epilogue is discarded)
      * @param boundary        the boundary from the Content-Type
      * @param memoryAllowance bytes this request may hold in memory beyond the inline bytes
      * @param diskGuard       checks free space while parts are written to local disk
@@ -81,6 +83,7 @@ public final class MultipartReceiver {
         try {
             InputStream counted = new LimitedInputStream(body, config.maxRequestSize());
             session.readAll(counted, boundary, null, 0);
+            counted.transferTo(OutputStream.nullOutputStream());
             return session.parts;
         } catch (UploadRejectedException e) {
             session.discard();

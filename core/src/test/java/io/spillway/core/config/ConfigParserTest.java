@@ -27,7 +27,8 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage, streamedStorage";
+            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, shutdownTimeout, storage, "
+            + "streamedStorage";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -69,6 +70,7 @@ class ConfigParserTest {
                 Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout,
                         Duration.ofSeconds(10)),
+                Arguments.of("shutdownTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(10)),
                 Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"),
                 Arguments.of("streamedStorage", (Function<SpillwayConfig, Object>) SpillwayConfig::streamedStorage,
                         "local"));
@@ -119,6 +121,8 @@ class ConfigParserTest {
                 Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", "500ms",
                         (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)),
+                Arguments.of("shutdownTimeout", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ZERO),
+                Arguments.of("shutdownTimeout", "30s", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(30)),
                 Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"),
                 Arguments.of("streamedStorage", " Local ", (Function<SpillwayConfig, Object>) SpillwayConfig::streamedStorage,
                         "local"));

@@ -272,6 +272,15 @@ class RoutingPolicyTest {
     }
 
     @Test
+    void decide_unknownLengthWithAZeroThreshold_streamsWithoutReserving() {
+        RoutingPolicy none = new RoutingPolicy(CONFIG.toBuilder().inMemoryThreshold(0).build(), budget);
+        Route route = none.decide(UploadFacts.unknownLength(), ROOMY, PLENTY_OF_DISK);
+        assertEquals("STREAMED: unknown length and no memory allowance (inMemoryThreshold or unknownLengthBuffer is 0)",
+                route.toString());
+        assertEquals(0, budget.holders());
+    }
+
+    @Test
     void decide_unknownLengthWhenBudgetExhausted_streams() {
         withHighThreshold().decide(length(406 * MIB), ROOMY, PLENTY_OF_DISK);
         Route route = policy.decide(UploadFacts.unknownLength(), ROOMY, PLENTY_OF_DISK);

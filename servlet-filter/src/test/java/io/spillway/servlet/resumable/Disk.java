@@ -18,7 +18,20 @@ final class Disk {
     private Disk() {
     }
 
+    /** Every file and its digest; a walk that meets a file deleted meanwhile is taken again. */
     static Map<String, String> snapshot(Path root) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return walk(root);
+            } catch (UncheckedIOException deletedMeanwhile) {
+                if (attempt == 5) {
+                    throw deletedMeanwhile;
+                }
+            }
+        }
+    }
+
+    private static Map<String, String> walk(Path root) {
         Map<String, String> files = new TreeMap<>();
         if (!Files.exists(root)) {
             return files;

@@ -59,6 +59,18 @@ public final class TestServer implements AutoCloseable {
         return context.getServletContext();
     }
 
+    /** Request threads of the connector busy with a request right now. */
+    public int busyThreads() {
+        java.util.concurrent.Executor executor = tomcat.getConnector().getProtocolHandler().getExecutor();
+        if (executor instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+            return pool.getActiveCount();
+        }
+        if (executor instanceof org.apache.tomcat.util.threads.ThreadPoolExecutor pool) {
+            return pool.getActiveCount();
+        }
+        throw new IllegalStateException("unknown executor " + executor);
+    }
+
     /** Tomcat's base directory for this server (removed on close). */
     public Path baseDir() {
         return baseDir;

@@ -1,0 +1,135 @@
+package io.spillway.servlet.hardening;
+
+import io.spillway.core.memory.MemorySnapshot;
+import io.spillway.servlet.MemoryAwareUploadFilter;
+import io.spillway.servlet.testing.PartsEchoServlet;
+import io.spillway.servlet.testing.RawHttpClient;
+import io.spillway.servlet.testing.TestServer;
+import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A running embedded Tomcat with the Spillway filter on {@code /upload} in front of an
+ * application servlet, a private temp directory and a fake memory probe (so that routing does
+ * not depend on the machine the tests run on).
+ */
+final class Target implements AutoCloseable {
+
+    static final long GIB = 1L << 30;
+    /** Plenty of memory: 7.5 GiB heap headroom, so only the configuration decides the route. */
+    static final MemorySnapshot PLENTY = memory(GIB / 2, 8 * GIB);
+
+    private final TestServer server;
+    private final MemoryAwareUploadFilter filter;
+    private final Path tempDirectory;
+    private final AtomicReference<MemorySnapshot> memory;
+
+    private Target(TestServer server, MemoryAwareUploadFilter filter, Path tempDirectory,
+                   AtomicReference<MemorySnapshot> memory) {
+        this.server = server;
+        this.filter = filter;
+        this.tempDirectory = tempDirectory;
+        this.memory = memory;
+    }
+
+    /** A heap reading with {@code heapUsed} of {@code heapMax} in use and 8 GiB of physical memory free. */
+    static MemorySnapshot memory(long heapUsed, long heapMax) {
+        return new MemorySnapshot(heapUsed, heapMax, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
+                MemorySnapshot.NO_LIMIT, Instant.now());
+    }
+
+    /** Starts a target; {@code params} override the defaults of the hardening suite. */
+    static Target start(Path tempDirectory, Map<String, String> params, HttpServlet app, MemorySnapshot reading) {
+        Map<String, String> all = new HashMap<>(Map.of("tempDirectory", tempDirectory.toString(),
+                "diskReserve", "0", "digestAlgorithm", "SHA-256"));
+        all.putAll(params);
+        AtomicReference<MemorySnapshot> memory = new AtomicReference<>(reading);
+        MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(memory::get, Clock.systemUTC());
+        TestServer server = TestServer.builder()
+                .filter(filter, all, "/upload/*", "/upload")
+                .servlet("/upload/*", app)
+                .connector("maxKeepAliveRequests", "1")
+                .start();
+        filter.probe().refreshNow();
+        return new Target(server, filter, tempDirectory, memory);
+    }
+
+    static Target start(Path tempDirectory, Map<String, String> params) {
+        return start(tempDirectory, params, new PartsEchoServlet(), PLENTY);
+    }
+
+    MemoryAwareUploadFilter filter() {
+        return filter;
+    }
+
+    TestServer server() {
+        return server;
+    }
+
+    Path tempDirectory() {
+        return tempDirectory;
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    URI uri(String path) {
+        return server.uri(path);
+    }
+
+    /** Changes what the memory probe reads, effective at once. */
+    void setMemory(MemorySnapshot reading) {
+        memory.set(reading);
+        filter.probe().refreshNow();
+    }
+
+    /**
+     * Waits until no request is in flight (a client may have its response before the filter has
+     * cleaned up after it), then captures temp files, descriptors and the budget, to compare after
+     * a case.
+     */
+    Baseline baseline() {
+        ClientAbortTest.awaitTrue("the server to be idle", () -> server.busyThreads() == 0
+                && filter.budget().holders() == 0);
+        return Baseline.capture(tempDirectory, filter.budget());
+    }
+
+    /** Sends a raw request and reads the response. */
+    RawHttpClient.Response send(RawHttpClient.Request request) {
+        try {
+            return request.send(port());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Files the storage made that are still in the temp directory. */
+    long tempFiles() {
+        try {
+            return filter.storage().countFiles();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        TestServer.deleteTree(tempDirectory);
+    }
+
+    /** Whether the temp directory exists (it is created by the filter's init). */
+    boolean hasTempDirectory() {
+        return Files.isDirectory(tempDirectory);
+    }
+}
