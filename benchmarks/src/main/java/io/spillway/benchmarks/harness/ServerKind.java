@@ -7,30 +7,37 @@ package io.spillway.benchmarks.harness;
 public enum ServerKind {
 
     /** Spillway's filter; the servlet reads the files through {@code request.getParts()}. */
-    A("Spillway", "MemoryAwareUploadFilter in front of a servlet that reads request.getParts()"),
+    A("Spillway", "Spillway", "MemoryAwareUploadFilter in front of a servlet that reads request.getParts()"),
     /** Tomcat's own multipart support, every file written to disk. */
-    B("Tomcat, disk", "Tomcat's multipart-config, fileSizeThreshold=0 (every file to disk), servlet reads getParts()"),
+    B("Tomcat, disk", "Tomcat disk", "Tomcat's multipart-config, fileSizeThreshold=0 (every file to disk), servlet reads getParts()"),
     /** Tomcat's own multipart support, every file kept in memory. */
-    C("Tomcat, memory", "Tomcat's multipart-config, fileSizeThreshold=Integer.MAX_VALUE (every file in memory), servlet reads getParts()"),
+    C("Tomcat, memory", "Tomcat memory", "Tomcat's multipart-config, fileSizeThreshold=Integer.MAX_VALUE (every file in memory), servlet reads getParts()"),
     /** Commons FileUpload2's streaming API. */
-    D("FileUpload2 streaming", "JakartaServletFileUpload#getItemIterator (2.0.0-M4), each item copied to a file while digested"),
+    D("FileUpload2 streaming", "FileUpload2", "JakartaServletFileUpload#getItemIterator (2.0.0-M4), each item copied to a file while digested"),
     /** The physical limit: no parsing at all. */
-    R("raw body", "servlet copies the raw request body to a file while digesting it (the machine's limit)");
+    R("raw body", "raw body", "servlet copies the raw request body to a file while digesting it (the machine's limit)");
 
     /** The filter class users declare in web.xml. */
     public static final String SPILLWAY_FILTER = "io.spillway.servlet.MemoryAwareUploadFilter";
 
     private final String label;
+    private final String shortLabel;
     private final String description;
 
-    ServerKind(String label, String description) {
+    ServerKind(String label, String shortLabel, String description) {
         this.label = label;
+        this.shortLabel = shortLabel;
         this.description = description;
     }
 
     /** A short name for tables and charts. */
     public String label() {
         return label;
+    }
+
+    /** A name short enough to fit under a bar of the chart. */
+    public String shortLabel() {
+        return shortLabel;
     }
 
     /** What the server does, for the report. */

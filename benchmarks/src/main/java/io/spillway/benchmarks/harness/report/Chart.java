@@ -156,7 +156,7 @@ public final class Chart {
             canvas.text(cx, labelY - 5, 11, true, Canvas.Anchor.MIDDLE, "#000000", number(value.median()));
         }
         canvas.text(cx, plotBottom + 16, 12, true, Canvas.Anchor.MIDDLE, color(bar.server()), bar.server().name());
-        canvas.text(cx, plotBottom + 30, 9, false, Canvas.Anchor.MIDDLE, "#333333", bar.server().label());
+        canvas.text(cx, plotBottom + 30, 10, false, Canvas.Anchor.MIDDLE, "#333333", bar.server().shortLabel());
         if (!bar.note().isEmpty()) {
             canvas.text(cx, plotBottom + 45, 11, true, Canvas.Anchor.MIDDLE, bar.died() ? DIED : "#333333", bar.note());
         }
