@@ -41,6 +41,8 @@ public final class ConfigParser {
     public static final String MIN_UPLOAD_RATE = "minUploadRate";
     public static final String MIN_RATE_WINDOW = "minRateWindow";
     public static final String PROGRESS_RETENTION = "progressRetention";
+    public static final String DIGEST_ALGORITHM = "digestAlgorithm";
+    public static final String PARSER = "parser";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
 
@@ -63,6 +65,12 @@ public final class ConfigParser {
         size(MIN_UPLOAD_RATE, "1KB", 0, SpillwayConfig.Builder::minUploadRate);
         duration(MIN_RATE_WINDOW, "20s", false, SpillwayConfig.Builder::minRateWindow);
         duration(PROGRESS_RETENTION, "5m", true, SpillwayConfig.Builder::progressRetention);
+        define(DIGEST_ALGORITHM, "SHA-256", ConfigParser::digestAlgorithm, v -> null,
+                SpillwayConfig.Builder::digestAlgorithm);
+        define(PARSER, SpillwayConfig.PARSER_FAST, text -> text.trim().toLowerCase(java.util.Locale.ROOT),
+                v -> v.equals(SpillwayConfig.PARSER_FAST) || v.equals(SpillwayConfig.PARSER_FILEUPLOAD2)
+                        ? null : "must be " + SpillwayConfig.PARSER_FAST + " or " + SpillwayConfig.PARSER_FILEUPLOAD2,
+                SpillwayConfig.Builder::parser);
     }
 
     /** The names this parser understands, in documentation order. */
@@ -111,6 +119,18 @@ public final class ConfigParser {
         if (c.maxFileSize() > c.maxRequestSize()) {
             problems.add(MAX_FILE_SIZE + " must not exceed " + MAX_REQUEST_SIZE + ": "
                     + Sizes.format(c.maxFileSize()) + " > " + Sizes.format(c.maxRequestSize()));
+        }
+    }
+
+    private static String digestAlgorithm(String text) {
+        String name = text.trim();
+        if (name.isEmpty() || name.equalsIgnoreCase("none")) {
+            return null;
+        }
+        try {
+            return java.security.MessageDigest.getInstance(name).getAlgorithm();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("unknown digest algorithm", e);
         }
     }
 

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param minUploadRate      bytes per second below which a body is considered a slow drip
  * @param minRateWindow      how long a body may stay below {@code minUploadRate} before it is cut off
  * @param progressRetention  how long the progress of a finished upload stays readable
+ * @param digestAlgorithm    a {@link java.security.MessageDigest} algorithm computed over every stored
+ *                           file while it is written (for example {@code SHA-256}), or null for none
+ * @param parser             the multipart parser: {@link #PARSER_FAST} or {@link #PARSER_FILEUPLOAD2}
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -44,7 +47,12 @@ public record SpillwayConfig(
         Duration uploadExpiry,
         long minUploadRate,
         Duration minRateWindow,
-        Duration progressRetention) {
+        Duration progressRetention,
+        String digestAlgorithm,
+        String parser) {
+
+    public static final String PARSER_FAST = "fast";
+    public static final String PARSER_FILEUPLOAD2 = "fileupload2";
 
     public static final long DEFAULT_MAX_FILE_SIZE = 8L << 30;
     public static final long DEFAULT_MAX_REQUEST_SIZE = 8L << 30;
@@ -62,6 +70,7 @@ public record SpillwayConfig(
     public static final long DEFAULT_MIN_UPLOAD_RATE = 1L << 10;
     public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(20);
     public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(5);
+    public static final String DEFAULT_PARSER = PARSER_FAST;
 
     public SpillwayConfig {
         Objects.requireNonNull(probeInterval, "probeInterval");
@@ -69,6 +78,7 @@ public record SpillwayConfig(
         Objects.requireNonNull(uploadExpiry, "uploadExpiry");
         Objects.requireNonNull(minRateWindow, "minRateWindow");
         Objects.requireNonNull(progressRetention, "progressRetention");
+        Objects.requireNonNull(parser, "parser");
     }
 
     /** The defaults, as documented in the README. */
@@ -101,6 +111,8 @@ public record SpillwayConfig(
         b.minUploadRate = minUploadRate;
         b.minRateWindow = minRateWindow;
         b.progressRetention = progressRetention;
+        b.digestAlgorithm = digestAlgorithm;
+        b.parser = parser;
         return b;
     }
 
@@ -115,7 +127,9 @@ public record SpillwayConfig(
                 + "], probeInterval=[" + Durations.format(probeInterval) + "], retryAfter=[" + Durations.format(retryAfter)
                 + "], uploadExpiry=[" + Durations.format(uploadExpiry) + "], minUploadRate=[" + Sizes.format(minUploadRate)
                 + "/s], minRateWindow=[" + Durations.format(minRateWindow)
-                + "], progressRetention=[" + Durations.format(progressRetention) + "]";
+                + "], progressRetention=[" + Durations.format(progressRetention)
+                + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
+                + "], parser=[" + parser + "]";
     }
 
     /** Mutable builder for {@link SpillwayConfig}; every field starts at its default. */
@@ -137,6 +151,8 @@ public record SpillwayConfig(
         private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
         private Duration minRateWindow = DEFAULT_MIN_RATE_WINDOW;
         private Duration progressRetention = DEFAULT_PROGRESS_RETENTION;
+        private String digestAlgorithm;
+        private String parser = DEFAULT_PARSER;
 
         private Builder() {
         }
@@ -158,12 +174,14 @@ public record SpillwayConfig(
         public Builder minUploadRate(long v) { minUploadRate = v; return this; }
         public Builder minRateWindow(Duration v) { minRateWindow = v; return this; }
         public Builder progressRetention(Duration v) { progressRetention = v; return this; }
+        public Builder digestAlgorithm(String v) { digestAlgorithm = v; return this; }
+        public Builder parser(String v) { parser = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
-                    progressRetention);
+                    progressRetention, digestAlgorithm, parser);
         }
     }
 }

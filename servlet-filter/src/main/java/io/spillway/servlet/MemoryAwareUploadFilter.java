@@ -1,0 +1,386 @@
+package io.spillway.servlet;
+
+import io.spillway.core.UploadRejectedException;
+import io.spillway.core.config.ConfigParser;
+import io.spillway.core.config.SpillwayConfig;
+import io.spillway.core.memory.MemoryBudget;
+import io.spillway.core.memory.MemoryProbe;
+import io.spillway.core.memory.SampledMemoryProbe;
+import io.spillway.core.memory.SystemMemoryProbe;
+import io.spillway.core.multipart.MultipartParser;
+import io.spillway.core.multipart.PartHeaders;
+import io.spillway.core.routing.Route;
+import io.spillway.core.routing.RoutingPolicy;
+import io.spillway.core.routing.UploadFacts;
+import io.spillway.core.storage.TempStorage;
+import io.spillway.core.upload.DiskGuard;
+import io.spillway.core.upload.MultipartReceiver;
+import io.spillway.core.upload.PartContent;
+import io.spillway.core.upload.ReceivedPart;
+import io.spillway.core.upload.UploadRecord;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Routes every upload, on live memory measurements, to an in-memory buffer or to a streaming
+ * disk path, behind the unchanged Servlet {@code Part} API. Configured only by init-params (see
+ * the README); the request flow is the one in DESIGN.md:
+ * <ol>
+ *   <li>classify: anything that is not an upload passes through untouched;</li>
+ *   <li>admit and route: {@link RoutingPolicy} decides from the declared length, the latest memory
+ *       snapshot, the budget and the free disk, before a byte of the body is read;</li>
+ *   <li>receive the parts along the route, counting limits on real bytes;</li>
+ *   <li>hand the application a request whose {@code getParts()} holds them, with the upload's
+ *       facts in the request attribute {@value #UPLOAD_ATTRIBUTE};</li>
+ *   <li>finally, on every path: release the reservation and delete what the application did not
+ *       keep.</li>
+ * </ol>
+ * Resumable protocols (Content-Range slices, tus) are answered here until their last byte.
+ */
+public class MemoryAwareUploadFilter implements Filter {
+
+    /** The request attribute holding the {@link UploadRecord}. */
+    public static final String UPLOAD_ATTRIBUTE = "io.spillway.upload";
+    /** The servlet-context attribute holding the running filter, for the health and progress servlets. */
+    public static final String FILTER_ATTRIBUTE = "io.spillway.filter";
+
+    private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());
+    private static final String FILTERED = MemoryAwareUploadFilter.class.getName() + ".FILTERED";
+    private static final String BUDGET_ATTRIBUTE = "io.spillway.memoryBudget";
+    private static final Set<String> UPLOAD_METHODS = Set.of("POST", "PUT", "PATCH");
+
+    private final MemoryProbe memoryProbe;
+    private final Clock clock;
+
+    private SpillwayConfig config;
+    private TempStorage storage;
+    private ExecutorService probeRefresher;
+    private SampledMemoryProbe probe;
+    private MemoryBudget budget;
+    private RoutingPolicy policy;
+    private MultipartReceiver streamedReceiver;
+    private MultipartReceiver bufferedReceiver;
+    private List<UploadProtocol> protocols = List.of();
+
+    /** The filter as declared in {@code web.xml}: live memory readings, the system clock. */
+    public MemoryAwareUploadFilter() {
+        this(null, Clock.systemUTC());
+    }
+
+    /**
+     * A filter with an injected memory probe and clock, for programmatic registration and tests.
+     *
+     * @param memoryProbe the probe, or null for the system's
+     */
+    public MemoryAwareUploadFilter(MemoryProbe memoryProbe, Clock clock) {
+        this.memoryProbe = memoryProbe;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        ServletContext context = filterConfig.getServletContext();
+        try {
+            config = new ConfigParser().parse(initParameters(filterConfig));
+        } catch (IllegalArgumentException e) {
+            throw new ServletException(e.getMessage(), e);
+        }
+        Path root = config.tempDirectory() != null ? config.tempDirectory() : defaultTempDirectory(context);
+        try {
+            storage = TempStorage.open(root);
+        } catch (IOException e) {
+            throw new ServletException("cannot open tempDirectory " + root + ": " + e.getMessage(), e);
+        }
+        probeRefresher = Executors.newSingleThreadExecutor(daemon("spillway-memory-probe"));
+        probe = new SampledMemoryProbe(memoryProbe != null ? memoryProbe : SystemMemoryProbe.create(), clock,
+                config.probeInterval(), probeRefresher);
+        budget = sharedBudget(context);
+        policy = new RoutingPolicy(config, budget);
+        MultipartParser fileUpload2 = new FileUpload2Parser();
+        streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage,
+                config.digestAlgorithm());
+        bufferedReceiver = new MultipartReceiver(fileUpload2, config, storage, config.digestAlgorithm());
+        protocols = Protocols.create(config, storage, clock);
+        context.setAttribute(FILTER_ATTRIBUTE, this);
+        LOG.info(() -> "Spillway upload filter '" + filterConfig.getFilterName() + "' started: " + config.describe());
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)
+                || req.getAttribute(FILTERED) != null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        request.setAttribute(FILTERED, Boolean.TRUE);
+        for (UploadProtocol protocol : protocols) {
+            if (protocol.matches(request)) {
+                handleProtocol(protocol, request, response, chain);
+                return;
+            }
+        }
+        if (!isMultipartUpload(request)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        handleMultipart(request, response, chain);
+    }
+
+    @Override
+    public void destroy() {
+        protocols.forEach(UploadProtocol::close);
+        if (probeRefresher != null) {
+            probeRefresher.shutdownNow();
+        }
+        if (storage != null) {
+            try {
+                storage.deleteOwnFiles();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "could not clean the temp directory " + storage.root(), e);
+            }
+        }
+    }
+
+    /** The effective configuration. */
+    public SpillwayConfig config() {
+        return config;
+    }
+
+    /** The budget buffered uploads reserve from (shared by every Spillway filter of the webapp). */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    /** The private temp directory. */
+    public TempStorage storage() {
+        return storage;
+    }
+
+    /** The sampled memory probe. */
+    public SampledMemoryProbe probe() {
+        return probe;
+    }
+
+    private void handleMultipart(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        String contentType = request.getContentType();
+        String unsupported = unsupportedReason(request, contentType);
+        if (unsupported != null) {
+            reject(request, response, 415, unsupported, 0);
+            return;
+        }
+        byte[] boundary = MultipartReceiver.boundaryOf(contentType);
+        if (boundary == null) {
+            reject(request, response, 400, "multipart request without a valid boundary", 0);
+            return;
+        }
+        long length = request.getContentLengthLong();
+        UploadFacts facts = length >= 0 ? UploadFacts.ofLength(length) : UploadFacts.unknownLength();
+        Route route = policy.decide(facts, probe.current(), storage.usableSpace());
+        if (route.kind() == Route.Kind.REJECTED) {
+            reject(request, response, route.status(), route.reason(), route.retryAfterSeconds());
+            return;
+        }
+        List<ReceivedPart> parts;
+        try {
+            MultipartReceiver receiver = route.kind() == Route.Kind.BUFFERED && facts.lengthKnown()
+                    ? bufferedReceiver : streamedReceiver;
+            parts = receiver.receive(request.getInputStream(), boundary, route.memoryAllowance(),
+                    new DiskGuard(storage::usableSpace, config.diskReserve()));
+        } catch (UploadRejectedException e) {
+            route.release();
+            reject(request, response, e.status(), e.reason(), 0);
+            return;
+        } catch (IOException e) {
+            route.release();
+            LOG.log(Level.FINE, "upload body could not be read", e);
+            reject(request, response, 400, "request body could not be read: " + e, 0);
+            return;
+        }
+        deliver(request, response, chain, UploadRecord.of(TempStorage.newId(), route.kind(), route.reason(), parts),
+                parts, route::release);
+    }
+
+    private void handleProtocol(UploadProtocol protocol, HttpServletRequest request, HttpServletResponse response,
+                                FilterChain chain) throws IOException, ServletException {
+        Optional<CompletedUpload> completed;
+        try {
+            completed = protocol.handle(request, response);
+        } catch (UploadRejectedException e) {
+            reject(request, response, e.status(), e.reason(), 0);
+            return;
+        }
+        if (completed.isEmpty()) {
+            return;
+        }
+        CompletedUpload upload = completed.get();
+        List<ReceivedPart> parts = new ArrayList<>();
+        try {
+            parts.add(completedFilePart(upload));
+            upload.fields().forEach((name, values) -> values.forEach(value -> parts.add(fieldPart(name, value))));
+        } catch (IOException | RuntimeException e) {
+            upload.afterChain().run();
+            throw e;
+        }
+        UploadRecord record = UploadRecord.of(upload.uploadId(), Route.Kind.STREAMED,
+                "assembled from resumable upload " + upload.uploadId(), parts);
+        deliver(request, response, chain, record, parts, upload.afterChain());
+    }
+
+    private void deliver(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
+                         UploadRecord record, List<ReceivedPart> parts, Runnable release)
+            throws IOException, ServletException {
+        boolean async = false;
+        try {
+            List<SpillwayPart> servletParts = new ArrayList<>(parts.size());
+            parts.forEach(p -> servletParts.add(new SpillwayPart(p, storage.root())));
+            request.setAttribute(UPLOAD_ATTRIBUTE, record);
+            chain.doFilter(new UploadRequestWrapper(request, servletParts), response);
+            if (request.isAsyncStarted()) {
+                async = true;
+                request.getAsyncContext().addListener(new CleanupOnAsyncEnd(() -> cleanUp(parts, release)));
+            }
+        } finally {
+            if (!async) {
+                cleanUp(parts, release);
+            }
+        }
+    }
+
+    private static void cleanUp(List<ReceivedPart> parts, Runnable release) {
+        parts.forEach(p -> p.content().release());
+        release.run();
+    }
+
+    private ReceivedPart completedFilePart(CompletedUpload upload) throws IOException {
+        String disposition = "form-data; name=\"" + quoted(upload.fieldName()) + "\"; filename=\""
+                + quoted(upload.fileName()) + "\"";
+        PartHeaders headers = PartHeaders.of(List.of(Map.entry("Content-Disposition", disposition),
+                Map.entry("Content-Type", upload.contentType())));
+        return new ReceivedPart(upload.fieldName(), upload.fileName(), upload.contentType(), headers,
+                PartContent.ofFile(upload.file(), upload.size()), null);
+    }
+
+    private static ReceivedPart fieldPart(String name, String value) {
+        try {
+            PartHeaders headers = PartHeaders.of(List.of(Map.entry("Content-Disposition",
+                    "form-data; name=\"" + quoted(name) + "\"")));
+            return new ReceivedPart(name, null, null, headers, PartContent.ofBytes(value.getBytes(StandardCharsets.UTF_8)),
+                    null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String quoted(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n]", "");
+    }
+
+    private void reject(HttpServletRequest request, HttpServletResponse response, int status, String reason,
+                        long retryAfterSeconds) {
+        LOG.info(() -> "upload rejected: " + status + " " + reason);
+        ErrorResponses.send(request, response, status, reason, retryAfterSeconds);
+    }
+
+    private static boolean isMultipartUpload(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type != null && UPLOAD_METHODS.contains(request.getMethod())
+                && type.regionMatches(true, 0, "multipart/", 0, "multipart/".length());
+    }
+
+    private static String unsupportedReason(HttpServletRequest request, String contentType) {
+        String type = contentType.toLowerCase(Locale.ROOT);
+        if (!type.startsWith("multipart/form-data") && !type.startsWith("multipart/mixed")) {
+            return "unsupported multipart type; send multipart/form-data";
+        }
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            return "unsupported Content-Encoding for uploads; send the body unencoded";
+        }
+        return null;
+    }
+
+    private static Map<String, String> initParameters(FilterConfig filterConfig) {
+        Map<String, String> values = new HashMap<>();
+        for (String name : Collections.list(filterConfig.getInitParameterNames())) {
+            values.put(name, filterConfig.getInitParameter(name));
+        }
+        return values;
+    }
+
+    private static Path defaultTempDirectory(ServletContext context) {
+        Object dir = context.getAttribute(ServletContext.TEMPDIR);
+        Path base = dir instanceof File file ? file.toPath() : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("spillway");
+    }
+
+    private static MemoryBudget sharedBudget(ServletContext context) {
+        synchronized (context) {
+            Object existing = context.getAttribute(BUDGET_ATTRIBUTE);
+            if (existing instanceof MemoryBudget shared) {
+                return shared;
+            }
+            MemoryBudget created = new MemoryBudget();
+            context.setAttribute(BUDGET_ATTRIBUTE, created);
+            return created;
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    /** Cleans up once an asynchronous request has ended, whichever way. */
+    private record CleanupOnAsyncEnd(Runnable cleanup) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            cleanup.run();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            cleanup.run();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            cleanup.run();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+}
