@@ -48,18 +48,22 @@ public final class UploadClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new UploadOutcome(0, System.nanoTime() - start, false, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new UploadOutcome(0, System.nanoTime() - start, false, e.getClass().getSimpleName() + ": " + e.getMessage(), "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new UploadOutcome(0, System.nanoTime() - start, false, "interrupted");
+            return new UploadOutcome(0, System.nanoTime() - start, false, "interrupted", "");
         }
         long nanos = System.nanoTime() - start;
-        return new UploadOutcome(response.statusCode(), nanos, response.statusCode() == 200 && matches(response.body(), payload, body),
-                response.statusCode() == 200 ? mismatch(response.body(), payload, body) : abbreviate(response.body()));
+        if (response.statusCode() != 200) {
+            return new UploadOutcome(response.statusCode(), nanos, false, abbreviate(response.body()), "");
+        }
+        String mismatch = mismatch(response.body(), payload, body);
+        return new UploadOutcome(200, nanos, mismatch.isEmpty(), mismatch, mismatch.isEmpty() ? route(response.body()) : "");
     }
 
-    private static boolean matches(String answer, UploadPayload payload, MultipartBodyPublisher body) {
-        return mismatch(answer, payload, body).isEmpty();
+    private static String route(String answer) {
+        Object route = Json.parseObject(answer).get("route");
+        return route instanceof String name ? name : "";
     }
 
     private static String mismatch(String answer, UploadPayload payload, MultipartBodyPublisher body) {

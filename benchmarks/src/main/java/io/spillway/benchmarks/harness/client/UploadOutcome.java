@@ -8,8 +8,9 @@ package io.spillway.benchmarks.harness.client;
  * @param verified  true when the status was 200 and the server's byte count and SHA-256 match
  *                  what was sent
  * @param detail    why the upload failed, empty when it was verified
+ * @param route     the route Spillway reported (BUFFERED, STREAMED), empty for other servers
  */
-public record UploadOutcome(int status, long nanos, boolean verified, String detail) {
+public record UploadOutcome(int status, long nanos, boolean verified, String detail, String route) {
 
     /** A short label for a failure, used to group failures in the report: {@code 503}, {@code no response}. */
     public String failureLabel() {

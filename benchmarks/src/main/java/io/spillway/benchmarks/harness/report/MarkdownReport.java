@@ -10,6 +10,8 @@ import io.spillway.benchmarks.harness.scenario.MemoryStormScenario;
 import io.spillway.benchmarks.harness.scenario.SmallUploadsScenario;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -163,6 +165,7 @@ public final class MarkdownReport {
                     + (kind == ServerKind.R ? "1" : summary.largeRatioToRaw(kind).format("%.2f")) + " | " + summary.largeFailures(kind) + " |");
         }
         line("");
+        routes(results.large().runs().stream().filter(r -> r.server() == ServerKind.A).map(r -> Map.of(r.route(), 1)).collect(Collectors.toList()));
     }
 
     private void small() {
@@ -187,6 +190,7 @@ public final class MarkdownReport {
                     + " | " + summary.smallFailures(kind) + " |");
         }
         line("");
+        routes(results.small().runs().stream().filter(r -> r.server() == ServerKind.A).map(SmallUploadsScenario.Run::routes).collect(Collectors.toList()));
     }
 
     private void storm() {
@@ -212,6 +216,7 @@ public final class MarkdownReport {
                     + " | " + runs.stream().map(r -> Long.toString(r.filesLeft())).collect(Collectors.joining(", ")) + " |");
         }
         line("");
+        routes(summary.stormRuns(ServerKind.A).stream().map(MemoryStormScenario.Run::routes).collect(Collectors.toList()));
     }
 
     private void huge() {
@@ -238,6 +243,7 @@ public final class MarkdownReport {
                     + " | " + runs.stream().map(r -> Long.toString(r.filesLeft())).collect(Collectors.joining(", ")) + " |");
         }
         line("");
+        routes(summary.hugeRuns(ServerKind.A).stream().map(r -> Map.of(r.route(), 1)).collect(Collectors.toList()));
         String collectors = huge.runs().stream().filter(r -> r.stats() != null).map(r -> r.stats().collectors()).findFirst().orElse("unknown");
         line("Garbage collectors of the server JVMs: " + collectors + ".");
         line("");
@@ -265,6 +271,21 @@ public final class MarkdownReport {
         line("");
         results.notes().forEach(note -> line("- " + note));
         line("");
+    }
+
+    /** One line with the routes Spillway reported for its verified uploads, when it ran. */
+    private void routes(List<Map<String, Integer>> perRun) {
+        Map<String, Integer> total = new TreeMap<>();
+        perRun.forEach(routes -> routes.forEach((route, count) -> {
+            if (!route.isEmpty()) {
+                total.merge(route, count, Integer::sum);
+            }
+        }));
+        if (!total.isEmpty()) {
+            line("Spillway's routes for its verified uploads: " + total.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")) + ".");
+            line("");
+        }
     }
 
     private static String died(List<String> reasons) {

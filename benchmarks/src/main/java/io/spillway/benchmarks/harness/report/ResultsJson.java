@@ -74,6 +74,7 @@ public final class ResultsJson {
             r.put("ratioToRaw", run.ratioToRaw());
             r.put("verified", run.verified());
             r.put("detail", run.detail());
+            r.put("route", run.route());
             runs.add(r);
         }
         json.put("runs", runs);
@@ -107,6 +108,7 @@ public final class ResultsJson {
             r.put("ratioToDisk", run.ratioToDisk());
             r.put("ratioToRaw", run.ratioToRaw());
             r.put("failures", new LinkedHashMap<String, Object>(run.failures()));
+            r.put("routes", new LinkedHashMap<String, Object>(run.routes()));
             runs.add(r);
         }
         json.put("runs", runs);
@@ -144,6 +146,7 @@ public final class ResultsJson {
             r.put("seconds", run.seconds());
             r.put("filesLeft", run.filesLeft());
             r.put("startError", run.startError());
+            r.put("routes", new LinkedHashMap<String, Object>(run.routes()));
             runs.add(r);
         }
         json.put("runs", runs);
@@ -176,6 +179,7 @@ public final class ResultsJson {
             r.put("deathReason", run.deathReason());
             r.put("filesLeft", run.filesLeft());
             r.put("startError", run.startError());
+            r.put("route", run.route());
             runs.add(r);
         }
         json.put("runs", runs);

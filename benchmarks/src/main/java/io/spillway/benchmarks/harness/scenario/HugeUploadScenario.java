@@ -26,9 +26,10 @@ public final class HugeUploadScenario {
      * @param deathReason        why it exited
      * @param filesLeft          files the server left in its upload directory
      * @param startError         why the server did not start, or empty
+     * @param route              Spillway's route, empty for other servers
      */
     public record Run(ServerKind server, int run, boolean verified, String outcome, double megabytesPerSecond, HeapStats stats, boolean died,
-                      String deathReason, long filesLeft, String startError) {
+                      String deathReason, long filesLeft, String startError, String route) {
     }
 
     /**
@@ -62,9 +63,10 @@ public final class HugeUploadScenario {
                 boolean verified = outcome != null && outcome.verified();
                 Run result = new Run(kind, run, verified, outcome == null ? "not started" : outcome.failureLabel(),
                         verified ? size / 1e6 / (outcome.nanos() / 1e9) : Double.NaN,
-                        seen.stats(), seen.died(), seen.deathReason(), seen.filesLeft(), seen.startError());
+                        seen.stats(), seen.died(), seen.deathReason(), seen.filesLeft(), seen.startError(), outcome == null ? "" : outcome.route());
                 runs.add(result);
-                context.say("  run %d: %s %s, peak heap growth %s, retained %s%s", run, kind, result.outcome(),
+                context.say("  run %d: %s %s%s, peak heap growth %s, retained %s%s", run, kind, result.outcome(),
+                        verified ? (result.route().isEmpty() ? "" : " " + result.route()) : " " + (outcome == null ? seen.startError() : outcome.detail()),
                         result.stats() == null ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB", result.stats().peakGrowth() / 1048576.0),
                         result.stats() == null ? "unknown" : String.format(java.util.Locale.ROOT, "%.1f MiB", result.stats().retainedGrowth() / 1048576.0),
                         result.died() ? ", DIED: " + result.deathReason() : "");

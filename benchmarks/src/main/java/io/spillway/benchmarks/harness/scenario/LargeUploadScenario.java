@@ -24,8 +24,9 @@ public final class LargeUploadScenario {
      * @param ratioToRaw         throughput over the mean of the neighbouring R measurements, NaN for R itself or without R
      * @param verified           the server's digest matched
      * @param detail             why it failed, or empty
+     * @param route              Spillway's route, empty for other servers
      */
-    public record Run(ServerKind server, int round, double megabytesPerSecond, double ratioToRaw, boolean verified, String detail) {
+    public record Run(ServerKind server, int round, double megabytesPerSecond, double ratioToRaw, boolean verified, String detail, String route) {
     }
 
     /**
@@ -65,7 +66,7 @@ public final class LargeUploadScenario {
                     double after = measure(raw, round, runs);
                     Run measured = runs.get(index);
                     double ratio = mbps / ((before + after) / 2);
-                    runs.set(index, new Run(measured.server(), round, mbps, ratio, measured.verified(), measured.detail()));
+                    runs.set(index, new Run(measured.server(), round, mbps, ratio, measured.verified(), measured.detail(), measured.route()));
                     context.say("  round %d: %s %.0f MB/s, %.2f of R", round, server.kind(), mbps, ratio);
                     before = after;
                 } else {
@@ -80,7 +81,7 @@ public final class LargeUploadScenario {
     private double measure(ServerProcess server, int round, List<Run> runs) {
         UploadOutcome outcome = upload(server, context.profile().largeUploadSize());
         double mbps = outcome.verified() ? context.profile().largeUploadSize() / 1e6 / (outcome.nanos() / 1e9) : Double.NaN;
-        runs.add(new Run(server.kind(), round, mbps, Double.NaN, outcome.verified(), outcome.detail()));
+        runs.add(new Run(server.kind(), round, mbps, Double.NaN, outcome.verified(), outcome.detail(), outcome.route()));
         if (!outcome.verified()) {
             context.say("  round %d: %s failed: %s %s", round, server.kind(), outcome.failureLabel(), outcome.detail());
         } else if (server.kind() == ServerKind.R) {

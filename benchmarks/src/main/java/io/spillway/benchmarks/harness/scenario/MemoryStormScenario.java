@@ -33,9 +33,10 @@ public final class MemoryStormScenario {
      * @param seconds     from the first upload sent to the last answer
      * @param filesLeft   files the server left in its upload directory
      * @param startError  why the server did not start, or empty
+     * @param routes      Spillway's routes of the uploads that succeeded; empty for other servers
      */
     public record Run(ServerKind server, int run, int succeeded, TreeMap<String, Integer> failures, HeapStats stats, boolean died,
-                      String deathReason, double seconds, long filesLeft, String startError) {
+                      String deathReason, double seconds, long filesLeft, String startError, TreeMap<String, Integer> routes) {
     }
 
     /**
@@ -50,7 +51,7 @@ public final class MemoryStormScenario {
     public record Result(int uploads, long uploadSize, String heap, String spillwayThreshold, List<Run> runs) {
     }
 
-    private record Storm(int succeeded, TreeMap<String, Integer> failures, double seconds) {
+    private record Storm(int succeeded, TreeMap<String, Integer> failures, double seconds, TreeMap<String, Integer> routes) {
     }
 
     private final RunContext context;
@@ -73,12 +74,13 @@ public final class MemoryStormScenario {
                         server -> storm(server.uploadUri(), kind));
                 Storm storm = seen.value();
                 Run result = storm == null
-                        ? new Run(kind, run, 0, new TreeMap<>(), seen.stats(), seen.died(), seen.deathReason(), Double.NaN, seen.filesLeft(), seen.startError())
+                        ? new Run(kind, run, 0, new TreeMap<>(), seen.stats(), seen.died(), seen.deathReason(), Double.NaN, seen.filesLeft(), seen.startError(), new TreeMap<>())
                         : new Run(kind, run, storm.succeeded(), storm.failures(), seen.stats(), seen.died(), seen.deathReason(), storm.seconds(),
-                                seen.filesLeft(), seen.startError());
+                                seen.filesLeft(), seen.startError(), storm.routes());
                 runs.add(result);
-                context.say("  run %d: %s %d/%d succeeded%s, peak heap %s%s%s", run, kind, result.succeeded(), profile.stormUploads(),
-                        result.failures().isEmpty() ? "" : " " + result.failures(),
+                context.say("  run %d: %s %d/%d succeeded%s%s, peak heap %s%s%s", run, kind, result.succeeded(), profile.stormUploads(),
+                        result.routes().isEmpty() ? "" : " " + result.routes(),
+                        result.failures().isEmpty() ? "" : ", failed " + result.failures(),
                         result.stats() == null ? "unknown" : (result.stats().peakUsed() >> 20) + " MiB",
                         result.died() ? ", DIED: " + result.deathReason() : "",
                         result.startError().isEmpty() ? "" : ", not started: " + result.startError());
@@ -103,15 +105,19 @@ public final class MemoryStormScenario {
             start.countDown();
             int succeeded = 0;
             TreeMap<String, Integer> failures = new TreeMap<>();
+            TreeMap<String, Integer> routes = new TreeMap<>();
             for (Future<UploadOutcome> future : outcomes) {
                 UploadOutcome outcome = future.get();
                 if (outcome.verified()) {
                     succeeded++;
+                    if (!outcome.route().isEmpty()) {
+                        routes.merge(outcome.route(), 1, Integer::sum);
+                    }
                 } else {
                     failures.merge(outcome.failureLabel(), 1, Integer::sum);
                 }
             }
-            return new Storm(succeeded, failures, (System.nanoTime() - began) / 1e9);
+            return new Storm(succeeded, failures, (System.nanoTime() - began) / 1e9, routes);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during the storm", e);

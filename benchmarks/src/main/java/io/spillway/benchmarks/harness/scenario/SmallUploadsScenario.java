@@ -33,12 +33,14 @@ public final class SmallUploadsScenario {
      * @param ratioToDisk       uploads/s over B's in the same round, NaN without B
      * @param ratioToRaw        uploads/s over R's in the same round, NaN without R
      * @param failures          failures grouped by label, e.g. {@code {503=2}}
+     * @param routes            Spillway's routes of the verified uploads, e.g. {@code {BUFFERED=4000}}; empty for other servers
      */
     public record Run(ServerKind server, int round, double uploadsPerSecond, double p50Millis, double p99Millis,
-                      int verified, int failed, double ratioToDisk, double ratioToRaw, TreeMap<String, Integer> failures) {
+                      int verified, int failed, double ratioToDisk, double ratioToRaw, TreeMap<String, Integer> failures,
+                      TreeMap<String, Integer> routes) {
 
         Run withRatios(double toDisk, double toRaw) {
-            return new Run(server, round, uploadsPerSecond, p50Millis, p99Millis, verified, failed, toDisk, toRaw, failures);
+            return new Run(server, round, uploadsPerSecond, p50Millis, p99Millis, verified, failed, toDisk, toRaw, failures, routes);
         }
     }
 
@@ -101,6 +103,7 @@ public final class SmallUploadsScenario {
         long[] latencies = new long[count];
         boolean[] ok = new boolean[count];
         String[] labels = new String[count];
+        String[] routes = new String[count];
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
         long start = System.nanoTime();
@@ -112,6 +115,7 @@ public final class SmallUploadsScenario {
                     latencies[i] = outcome.nanos();
                     ok[i] = outcome.verified();
                     labels[i] = outcome.failureLabel();
+                    routes[i] = outcome.route();
                 }
             }));
         }
@@ -125,17 +129,21 @@ public final class SmallUploadsScenario {
         double seconds = (System.nanoTime() - start) / 1e9;
         int verified = 0;
         TreeMap<String, Integer> failures = new TreeMap<>();
+        TreeMap<String, Integer> routeCounts = new TreeMap<>();
         List<Long> okLatencies = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             if (ok[i]) {
                 verified++;
                 okLatencies.add(latencies[i]);
+                if (!routes[i].isEmpty()) {
+                    routeCounts.merge(routes[i], 1, Integer::sum);
+                }
             } else {
                 failures.merge(labels[i], 1, Integer::sum);
             }
         }
         long[] measured = okLatencies.stream().mapToLong(Long::longValue).toArray();
         return new Run(server.kind(), round, verified / seconds, Samples.percentile(measured, 50) / 1e6,
-                Samples.percentile(measured, 99) / 1e6, verified, count - verified, Double.NaN, Double.NaN, failures);
+                Samples.percentile(measured, 99) / 1e6, verified, count - verified, Double.NaN, Double.NaN, failures, routeCounts);
     }
 }

@@ -37,10 +37,18 @@ final class DigestingCopy {
 
     /** Answers {@code {"parts":N,"bytes":N,"sha256":"..."}}. */
     void respond(HttpServletResponse response) throws IOException {
+        respond(response, null);
+    }
+
+    /** Answers {@code {"parts":N,"bytes":N,"sha256":"...","route":"..."}}; the route is Spillway's, when known. */
+    void respond(HttpServletResponse response, String route) throws IOException {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("parts", (long) parts);
         answer.put("bytes", bytes);
         answer.put("sha256", HexFormat.of().formatHex(digest.digest()));
+        if (route != null) {
+            answer.put("route", route);
+        }
         byte[] json = Json.write(answer).getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json");
         response.setContentLength(json.length);

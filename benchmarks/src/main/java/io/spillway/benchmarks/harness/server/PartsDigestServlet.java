@@ -1,5 +1,7 @@
 package io.spillway.benchmarks.harness.server;
 
+import io.spillway.core.upload.UploadRecord;
+import io.spillway.servlet.MemoryAwareUploadFilter;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +13,7 @@ import java.io.InputStream;
 /**
  * An ordinary application servlet: reads every {@link Part} from {@code request.getParts()} fully
  * and digests it. Used behind Spillway (A) and with Tomcat's own multipart support (B, C).
+ * Behind Spillway it also tells the client the route the upload took.
  */
 final class PartsDigestServlet extends HttpServlet {
 
@@ -24,6 +27,7 @@ final class PartsDigestServlet extends HttpServlet {
                 work.consume(in, null);
             }
         }
-        work.respond(response);
+        Object upload = request.getAttribute(MemoryAwareUploadFilter.UPLOAD_ATTRIBUTE);
+        work.respond(response, upload instanceof UploadRecord record ? record.route().name() : null);
     }
 }
