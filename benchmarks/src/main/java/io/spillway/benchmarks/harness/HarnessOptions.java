@@ -15,8 +15,11 @@ import java.util.TreeSet;
  * @param scenarios  the scenarios to run (1 to 4)
  * @param outputDir  where {@code results-<profile>.md}, {@code .svg}, {@code .png} and {@code .json} are written
  * @param workDir    where the servers' directories and logs go, null for the system's temporary directory
+ * @param flightRecordings true to record every server JVM with Java Flight Recorder (profile
+ *                   settings) next to its log, to see what limits it
  */
-public record HarnessOptions(Profile profile, Set<ServerKind> servers, Set<Integer> scenarios, Path outputDir, Path workDir) {
+public record HarnessOptions(Profile profile, Set<ServerKind> servers, Set<Integer> scenarios, Path outputDir, Path workDir,
+                             boolean flightRecordings) {
 
     /** The usage text printed by {@code --help} and on mistakes. */
     public static final String USAGE = String.join(System.lineSeparator(),
@@ -28,7 +31,8 @@ public record HarnessOptions(Profile profile, Set<ServerKind> servers, Set<Integ
             "  --servers    which servers to compare (default: all; A needs Spillway's filter on the class path)",
             "  --scenarios  which scenarios to run (default: all)",
             "  --out        output directory (default: benchmarks/results when run from the project root, else results)",
-            "  --work       where servers write their files and logs (default: the system's temporary directory)");
+            "  --work       where servers write their files and logs (default: the system's temporary directory)",
+            "  --jfr        record each server JVM with Java Flight Recorder, next to its log (perturbs the figures a little)");
 
     /** Parses the command line. */
     public static HarnessOptions parse(String... args) {
@@ -36,6 +40,7 @@ public record HarnessOptions(Profile profile, Set<ServerKind> servers, Set<Integ
         Set<ServerKind> servers = EnumSet.allOf(ServerKind.class);
         Set<Integer> scenarios = new TreeSet<>(Set.of(1, 2, 3, 4));
         Path work = null;
+        boolean jfr = false;
         Path out = Files.isDirectory(Path.of("benchmarks")) ? Path.of("benchmarks", "results") : Path.of("results");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -45,10 +50,11 @@ public record HarnessOptions(Profile profile, Set<ServerKind> servers, Set<Integ
                 case "--scenarios" -> scenarios = parseScenarios(valueOf(args, ++i));
                 case "--out" -> out = Path.of(valueOf(args, ++i));
                 case "--work" -> work = Path.of(valueOf(args, ++i));
+                case "--jfr" -> jfr = true;
                 default -> throw new IllegalArgumentException("unknown option: " + args[i]);
             }
         }
-        return new HarnessOptions(profile, servers, scenarios, out, work);
+        return new HarnessOptions(profile, servers, scenarios, out, work, jfr);
     }
 
     private static String valueOf(String[] args, int index) {

@@ -48,9 +48,10 @@ public final class ServerProcess implements AutoCloseable {
      *
      * @param initParams Spillway filter init-params (server A only)
      * @param label      names the log file, e.g. {@code s3-run1}
+     * @param record     true to record the JVM with Java Flight Recorder next to the log
      */
-    public static ServerProcess start(ServerKind kind, String heap, Map<String, String> initParams, Path workRoot, String label, CpuAccounting cpu)
-            throws IOException {
+    public static ServerProcess start(ServerKind kind, String heap, Map<String, String> initParams, Path workRoot, String label, CpuAccounting cpu,
+                                      boolean record) throws IOException {
         Path directory = Files.createDirectories(workRoot.resolve(label + "-" + kind));
         Path logs = Files.createDirectories(workRoot.resolve("logs"));
         Path log = logs.resolve(label + "-" + kind + ".log");
@@ -60,7 +61,11 @@ public final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + heap,
                 "-XX:+ExitOnOutOfMemoryError",
-                "-Djava.io.tmpdir=" + tmp,
+                "-Djava.io.tmpdir=" + tmp));
+        if (record) {
+            command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + logs.resolve(label + "-" + kind + ".jfr"));
+        }
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 BenchmarkServer.class.getName(),
                 "--kind", kind.name(),

@@ -24,16 +24,19 @@ public final class RunContext {
     private final StatsReader stats;
     private final Path workRoot;
     private final CpuAccounting cpu;
+    private final boolean flightRecordings;
     private final PrintStream progress;
     private final AtomicLong seeds = new AtomicLong(FIRST_SEED);
+    private final long started = System.nanoTime();
 
     /** Creates the context of one harness run. */
-    public RunContext(Profile profile, UploadClient client, Path workRoot, CpuAccounting cpu, PrintStream progress) {
+    public RunContext(Profile profile, UploadClient client, Path workRoot, CpuAccounting cpu, boolean flightRecordings, PrintStream progress) {
         this.profile = profile;
         this.client = client;
         this.stats = new StatsReader(client.http());
         this.workRoot = workRoot;
         this.cpu = cpu;
+        this.flightRecordings = flightRecordings;
         this.progress = progress;
     }
 
@@ -56,12 +59,12 @@ public final class RunContext {
 
     /** Forks a server JVM. */
     public ServerProcess startServer(ServerKind kind, String heap, Map<String, String> initParams, String label) throws IOException {
-        return ServerProcess.start(kind, heap, initParams, workRoot, label, cpu);
+        return ServerProcess.start(kind, heap, initParams, workRoot, label, cpu, flightRecordings);
     }
 
-    /** Prints a progress line. */
+    /** Prints a progress line, prefixed with the seconds since the run started. */
     void say(String format, Object... args) {
-        progress.println(String.format(Locale.ROOT, format, args));
+        progress.println(String.format(Locale.ROOT, "[%5.0fs] ", (System.nanoTime() - started) / 1e9) + String.format(Locale.ROOT, format, args));
         progress.flush();
     }
 }
