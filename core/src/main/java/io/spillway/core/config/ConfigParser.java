@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,8 @@ public final class ConfigParser {
     }
 
     /**
-     * Parses the given values over the defaults.
+     * Parses the given values over the defaults. When {@code maxFileSize} is not given, it follows a
+     * smaller {@code maxRequestSize} down (no file can be larger than the request that carries it).
      *
      * @param values    parameter name to raw value; names in {@code ignored} are skipped
      * @param ignored   names that belong to another component (for example the filter's own switches)
@@ -88,6 +90,8 @@ public final class ConfigParser {
     public SpillwayConfig parse(Map<String, String> values, Set<String> ignored) {
         SpillwayConfig.Builder builder = SpillwayConfig.custom();
         List<String> problems = new ArrayList<>();
+        Set<String> applied = new HashSet<>();
+        Set<String> malformed = new HashSet<>();
         for (String name : new TreeSet<>(values.keySet())) {
             if (ignored.contains(name)) {
                 continue;
@@ -100,10 +104,18 @@ public final class ConfigParser {
             String problem = parameter.apply(builder, values.get(name));
             if (problem != null) {
                 problems.add(problem);
+                malformed.add(name);
+            } else {
+                applied.add(name);
             }
         }
         SpillwayConfig config = builder.build();
-        checkConsistency(config, problems);
+        if (!applied.contains(MAX_FILE_SIZE) && config.maxFileSize() > config.maxRequestSize()) {
+            config = config.toBuilder().maxFileSize(config.maxRequestSize()).build();
+        }
+        if (!malformed.contains(MAX_FILE_SIZE) && !malformed.contains(MAX_REQUEST_SIZE)) {
+            checkConsistency(config, problems);
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }

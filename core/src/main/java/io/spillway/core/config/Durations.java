@@ -20,7 +20,8 @@ public final class Durations {
     /**
      * Parses a duration.
      *
-     * @throws IllegalArgumentException when the text is not a duration
+     * @throws IllegalArgumentException when the text is not a duration, or is too long to count in
+     *                                  milliseconds
      */
     public static Duration parse(String text) {
         String trimmed = text.trim();
@@ -32,33 +33,39 @@ public final class Durations {
             throw new IllegalArgumentException("not a duration");
         }
         long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+        Duration duration = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
         };
+        try {
+            duration.toMillis();
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("too long", overflow);
+        }
+        return duration;
     }
 
     /** Formats a duration the way {@link #parse} reads it, in the largest exact unit. */
     public static String format(Duration duration) {
-        long millis = duration.toMillis();
-        if (millis == 0) {
+        if (duration.isZero()) {
             return "0";
         }
-        if (millis % 86_400_000 == 0) {
-            return millis / 86_400_000 + "d";
+        if (duration.getNano() != 0) {
+            return duration.toMillis() + "ms";
         }
-        if (millis % 3_600_000 == 0) {
-            return millis / 3_600_000 + "h";
+        long seconds = duration.getSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
         }
-        if (millis % 60_000 == 0) {
-            return millis / 60_000 + "m";
+        if (seconds % 3_600 == 0) {
+            return seconds / 3_600 + "h";
         }
-        if (millis % 1000 == 0) {
-            return millis / 1000 + "s";
+        if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
         }
-        return millis + "ms";
+        return seconds + "s";
     }
 }

@@ -1,5 +1,7 @@
 package io.spillway.core.config;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,31 +31,32 @@ public final class Sizes {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size");
         }
-        double number = Double.parseDouble(m.group(1));
         int exponent = m.group(2) == null ? 0 : "KMGTP".indexOf(m.group(2).toUpperCase(Locale.ROOT)) + 1;
-        double bytes = number * Math.pow(1024, exponent);
-        if (bytes >= Long.MAX_VALUE) {
-            throw new IllegalArgumentException("too large");
+        BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(1024).pow(exponent));
+        try {
+            return bytes.setScale(0, RoundingMode.DOWN).longValueExact();
+        } catch (ArithmeticException overflow) {
+            throw new IllegalArgumentException("too large", overflow);
         }
-        return (long) bytes;
     }
 
     /** Formats a byte count for people: {@code 812 MiB}, {@code 3.0 GiB}, {@code 17 B}. */
     public static String format(long bytes) {
-        if (bytes < 0) {
-            return "-" + format(-bytes);
+        if (bytes > -1024 && bytes < 1024) {
+            return bytes + " B";
         }
+        String sign = bytes < 0 ? "-" : "";
         int unit = 0;
-        double value = bytes;
+        double value = Math.abs((double) bytes);
         while (value >= 1024 && unit < UNITS.length - 1) {
             value /= 1024;
             unit++;
         }
-        if (unit == 0) {
-            return bytes + " B";
+        if (Math.round(value) >= 1024 && unit < UNITS.length - 1) {
+            value /= 1024;
+            unit++;
         }
-        return value >= 100 || value == Math.floor(value) && value >= 10
-                ? String.format(Locale.ROOT, "%.0f %s", value, UNITS[unit])
-                : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        String pattern = value >= 100 || value == Math.floor(value) && value >= 10 ? "%s%.0f %s" : "%s%.1f %s";
+        return String.format(Locale.ROOT, pattern, sign, value, UNITS[unit]);
     }
 }

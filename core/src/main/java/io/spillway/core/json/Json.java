@@ -1,19 +1,27 @@
 package io.spillway.core.json;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A small JSON reader and writer for Spillway's own documents (session state, progress, health).
  * Values are {@code Map<String, Object>} (insertion-ordered), {@code List<Object>},
  * {@code String}, {@code Long}, {@code Double}, {@code Boolean} and {@code null}. Kept in core so
  * that state files never depend on Java serialization or a JSON library's version.
+ *
+ * <p>Reading follows RFC 8259 strictly (no leading zeros, no {@code +1}, only the four JSON
+ * whitespace characters) and refuses documents nested deeper than 32 levels. Writing escapes
+ * {@code < > &} and U+2028/U+2029 so that a document can sit inside an HTML script; a
+ * {@link Path} is written as its text.
  */
 public final class Json {
 
     private static final int MAX_DEPTH = 32;
+    private static final Pattern NUMBER = Pattern.compile("-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?");
 
     private Json() {
     }
@@ -51,7 +59,7 @@ public final class Json {
             out.append("null");
         } else if (value instanceof String s) {
             quote(s, out);
-        } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+        } else if ((value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue())) {
             out.append("null");
         } else if (value instanceof Number || value instanceof Boolean) {
             out.append(value);
@@ -68,6 +76,8 @@ public final class Json {
                 write(e.getValue(), out);
             }
             out.append('}');
+        } else if (value instanceof Path path) {
+            quote(path.toString(), out);
         } else if (value instanceof Iterable<?> list) {
             out.append('[');
             boolean first = true;
@@ -154,12 +164,13 @@ public final class Json {
                 expect(':');
                 map.put(key, value(depth + 1));
                 skipSpace();
-                char c = next();
+                char c = peek();
+                if (c != '}' && c != ',') {
+                    throw error("expected , or }");
+                }
+                pos++;
                 if (c == '}') {
                     return map;
-                }
-                if (c != ',') {
-                    throw error("expected , or }");
                 }
             }
         }
@@ -175,12 +186,13 @@ public final class Json {
             while (true) {
                 list.add(value(depth + 1));
                 skipSpace();
-                char c = next();
+                char c = peek();
+                if (c != ']' && c != ',') {
+                    throw error("expected , or ]");
+                }
+                pos++;
                 if (c == ']') {
                     return list;
-                }
-                if (c != ',') {
-                    throw error("expected , or ]");
                 }
             }
         }
@@ -203,14 +215,10 @@ public final class Json {
                         case 'b' -> out.append('\b');
                         case 'f' -> out.append('\f');
                         case 'u' -> {
-                            if (pos + 4 > text.length()) {
+                            if (pos + 4 > text.length() || !isHex(text.substring(pos, pos + 4))) {
                                 throw error("bad unicode escape");
                             }
-                            try {
-                                out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad unicode escape");
-                            }
+                            out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
                             pos += 4;
                         }
                         default -> throw error("bad escape");
@@ -232,14 +240,25 @@ public final class Json {
             if (n.isEmpty()) {
                 throw error("unexpected character");
             }
+            if (!NUMBER.matcher(n).matches()) {
+                throw error("bad number");
+            }
             try {
                 if (n.contains(".") || n.contains("e") || n.contains("E")) {
-                    return Double.parseDouble(n);
+                    double d = Double.parseDouble(n);
+                    if (Double.isInfinite(d)) {
+                        throw error("bad number");
+                    }
+                    return d;
                 }
                 return Long.parseLong(n);
             } catch (NumberFormatException e) {
                 throw error("bad number");
             }
+        }
+
+        private static boolean isHex(String digits) {
+            return digits.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F');
         }
 
         private Object literal(String word, Object value) {
@@ -251,7 +270,7 @@ public final class Json {
         }
 
         void skipSpace() {
-            while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
+            while (pos < text.length() && " \t\n\r".indexOf(text.charAt(pos)) >= 0) {
                 pos++;
             }
         }
@@ -270,9 +289,10 @@ public final class Json {
         }
 
         private void expect(char c) {
-            if (next() != c) {
+            if (peek() != c) {
                 throw error("expected " + c);
             }
+            pos++;
         }
 
         IllegalArgumentException error(String what) {

@@ -45,7 +45,7 @@ public final class CgroupMemory {
 
     private static Optional<Reading> read(Path limitFile, Path usageFile) {
         Optional<Long> limit = readNumber(limitFile);
-        if (limit.isEmpty() || limit.get() >= V1_UNLIMITED_ABOVE) {
+        if (limit.isEmpty() || limit.get() < 0 || limit.get() >= V1_UNLIMITED_ABOVE) {
             return Optional.empty();
         }
         return Optional.of(new Reading(limit.get(), readNumber(usageFile).orElse(0L)));

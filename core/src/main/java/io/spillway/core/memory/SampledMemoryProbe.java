@@ -51,7 +51,7 @@ public final class SampledMemoryProbe {
     }
 
     private boolean isStale(MemorySnapshot snapshot) {
-        return !snapshot.takenAt().plus(interval).isAfter(clock.instant());
+        return Duration.between(snapshot.takenAt(), clock.instant()).compareTo(interval) >= 0;
     }
 
     private void refresh() {

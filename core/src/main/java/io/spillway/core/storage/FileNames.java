@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
  *
  * <p>Storage paths are always made by the server; this sanitized name is what the application
  * sees in {@code Part.getSubmittedFileName()}. Directories ({@code /} and {@code \}), drive
- * letters, alternate data streams ({@code ::$DATA}), control characters (NUL, CR, LF), trailing
+ * letters, alternate data streams ({@code ::$DATA}), control characters (NUL, CR, LF, the C1 range),
+ * bidirectional-text controls that can disguise an extension ({@code U+202E}), trailing
  * dots and spaces and Windows device names ({@code CON}, {@code LPT1}) are removed or defused,
  * and the result is at most 255 UTF-8 bytes.
  */
 public final class FileNames {
 
     private static final int MAX_BYTES = 255;
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\u2028\\u2029\\u202E]");
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cc}\\u2028\\u2029\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069]");
     private static final Set<String> DEVICES = Set.of("CON", "PRN", "AUX", "NUL",
             "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
             "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
@@ -41,14 +42,15 @@ public final class FileNames {
             name = name.substring(0, colon);
         }
         name = stripTrailingDotsAndSpaces(name.strip());
-        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
-            return UNNAMED;
-        }
         String stem = name.contains(".") ? name.substring(0, name.indexOf('.')) : name;
         if (DEVICES.contains(stem.toUpperCase(Locale.ROOT))) {
             name = "_" + name;
         }
-        return truncate(name);
+        name = stripTrailingDotsAndSpaces(truncate(name));
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return UNNAMED;
+        }
+        return name;
     }
 
     private static String stripTrailingDotsAndSpaces(String name) {

@@ -1,0 +1,159 @@
+package io.spillway.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class SpillwayConfigTest {
+
+    private static final long MIB = 1L << 20;
+    private static final long GIB = 1L << 30;
+
+    @Test
+    void ofDefaults_holdsEveryDocumentedDefault() {
+        SpillwayConfig c = SpillwayConfig.ofDefaults();
+        assertNull(c.tempDirectory());
+        assertEquals(8 * GIB, c.maxFileSize());
+        assertEquals(SpillwayConfig.DEFAULT_MAX_FILE_SIZE, c.maxFileSize());
+        assertEquals(8 * GIB, c.maxRequestSize());
+        assertEquals(SpillwayConfig.DEFAULT_MAX_REQUEST_SIZE, c.maxRequestSize());
+        assertEquals(50, c.maxParts());
+        assertEquals(SpillwayConfig.DEFAULT_MAX_PARTS, c.maxParts());
+        assertEquals(MIB, c.maxFieldSize());
+        assertEquals(4096, c.maxPartHeaderSize());
+        assertEquals(10 * MIB, c.inMemoryThreshold());
+        assertEquals(0.5, c.memoryFraction());
+        assertEquals(0.9, c.criticalHeapRatio());
+        assertEquals(512 * MIB, c.diskReserve());
+        assertEquals(MIB, c.unknownLengthBuffer());
+        assertEquals(Duration.ofSeconds(1), c.probeInterval());
+        assertEquals(Duration.ofSeconds(5), c.retryAfter());
+        assertEquals(Duration.ofHours(24), c.uploadExpiry());
+        assertEquals(1024, c.minUploadRate());
+        assertEquals(Duration.ofSeconds(20), c.minRateWindow());
+        assertEquals(Duration.ofMinutes(5), c.progressRetention());
+        assertNull(c.digestAlgorithm());
+        assertEquals("fast", c.parser());
+        assertEquals(SpillwayConfig.PARSER_FAST, SpillwayConfig.DEFAULT_PARSER);
+    }
+
+    @Test
+    void custom_withoutChanges_equalsDefaults() {
+        assertEquals(SpillwayConfig.ofDefaults(), SpillwayConfig.custom().build());
+    }
+
+    private static SpillwayConfig everythingChanged() {
+        return SpillwayConfig.custom()
+                .tempDirectory(Path.of("/srv/spillway"))
+                .maxFileSize(GIB)
+                .maxRequestSize(2 * GIB)
+                .maxParts(7)
+                .maxFieldSize(64 * 1024)
+                .maxPartHeaderSize(512)
+                .inMemoryThreshold(2 * MIB)
+                .memoryFraction(0.25)
+                .criticalHeapRatio(0.8)
+                .diskReserve(GIB)
+                .unknownLengthBuffer(256 * 1024)
+                .probeInterval(Duration.ofMillis(250))
+                .retryAfter(Duration.ofSeconds(30))
+                .uploadExpiry(Duration.ofDays(2))
+                .minUploadRate(10 * 1024)
+                .minRateWindow(Duration.ofMinutes(1))
+                .progressRetention(Duration.ZERO)
+                .digestAlgorithm("SHA-256")
+                .parser(SpillwayConfig.PARSER_FILEUPLOAD2)
+                .build();
+    }
+
+    @Test
+    void builder_setsEveryField() {
+        SpillwayConfig c = everythingChanged();
+        assertEquals(Path.of("/srv/spillway"), c.tempDirectory());
+        assertEquals(GIB, c.maxFileSize());
+        assertEquals(2 * GIB, c.maxRequestSize());
+        assertEquals(7, c.maxParts());
+        assertEquals(64 * 1024, c.maxFieldSize());
+        assertEquals(512, c.maxPartHeaderSize());
+        assertEquals(2 * MIB, c.inMemoryThreshold());
+        assertEquals(0.25, c.memoryFraction());
+        assertEquals(0.8, c.criticalHeapRatio());
+        assertEquals(GIB, c.diskReserve());
+        assertEquals(256 * 1024, c.unknownLengthBuffer());
+        assertEquals(Duration.ofMillis(250), c.probeInterval());
+        assertEquals(Duration.ofSeconds(30), c.retryAfter());
+        assertEquals(Duration.ofDays(2), c.uploadExpiry());
+        assertEquals(10 * 1024, c.minUploadRate());
+        assertEquals(Duration.ofMinutes(1), c.minRateWindow());
+        assertEquals(Duration.ZERO, c.progressRetention());
+        assertEquals("SHA-256", c.digestAlgorithm());
+        assertEquals("fileupload2", c.parser());
+    }
+
+    @Test
+    void toBuilder_copiesEveryField() {
+        SpillwayConfig c = everythingChanged();
+        assertEquals(c, c.toBuilder().build());
+        assertNotEquals(SpillwayConfig.ofDefaults(), c);
+    }
+
+    @Test
+    void toBuilder_changesOnlyWhatIsSet() {
+        SpillwayConfig c = everythingChanged().toBuilder().maxParts(9).build();
+        assertEquals(9, c.maxParts());
+        assertEquals(everythingChanged().toBuilder().maxParts(9).build(), c);
+        assertEquals(7, everythingChanged().maxParts());
+    }
+
+    @Test
+    void build_nullDuration_throwsNamingTheField() {
+        assertEquals("probeInterval", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().probeInterval(null).build()).getMessage());
+        assertEquals("retryAfter", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().retryAfter(null).build()).getMessage());
+        assertEquals("uploadExpiry", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().uploadExpiry(null).build()).getMessage());
+        assertEquals("minRateWindow", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().minRateWindow(null).build()).getMessage());
+        assertEquals("progressRetention", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().progressRetention(null).build()).getMessage());
+        assertEquals("parser", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().parser(null).build()).getMessage());
+    }
+
+    @Test
+    void describe_listsEveryEffectiveValueInBrackets() {
+        assertEquals("tempDirectory=[/srv/spillway], maxFileSize=[1.0 GiB], maxRequestSize=[2.0 GiB], maxParts=[7], "
+                        + "maxFieldSize=[64 KiB], maxPartHeaderSize=[512], inMemoryThreshold=[2.0 MiB], "
+                        + "memoryFraction=[0.25], criticalHeapRatio=[0.8], diskReserve=[1.0 GiB], "
+                        + "unknownLengthBuffer=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
+                        + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0], "
+                        + "digestAlgorithm=[SHA-256], parser=[fileupload2]",
+                everythingChanged().describe());
+    }
+
+    @Test
+    void describe_defaults() {
+        String described = SpillwayConfig.ofDefaults().toBuilder().tempDirectory(Path.of("/tmp/spillway")).build()
+                .describe();
+        assertEquals("tempDirectory=[/tmp/spillway], maxFileSize=[8.0 GiB], maxRequestSize=[8.0 GiB], maxParts=[50], "
+                        + "maxFieldSize=[1.0 MiB], maxPartHeaderSize=[4096], inMemoryThreshold=[10 MiB], "
+                        + "memoryFraction=[0.5], criticalHeapRatio=[0.9], diskReserve=[512 MiB], "
+                        + "unknownLengthBuffer=[1.0 MiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
+                        + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m], "
+                        + "digestAlgorithm=[none], parser=[fast]",
+                described);
+    }
+
+    @Test
+    void describe_hugeDurationFromTheBuilder_doesNotThrow() {
+        SpillwayConfig c = SpillwayConfig.custom().uploadExpiry(Duration.ofDays(365L * 1_000_000_000)).build();
+        assertTrue(c.describe().contains("uploadExpiry=[365000000000d]"), c.describe());
+    }
+}
