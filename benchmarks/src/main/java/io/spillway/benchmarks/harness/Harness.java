@@ -48,7 +48,7 @@ public final class Harness {
         CpuAccounting cpu = CpuAccounting.start();
         List<String> notes = new ArrayList<>();
         List<ServerKind> servers = availableServers(notes);
-        RunContext context = new RunContext(options.profile(), new UploadClient(Duration.ofMinutes(30)), workRoot, cpu,
+        RunContext context = new RunContext(options.profile(), new UploadClient(Duration.ofMinutes(10)), workRoot, cpu,
                 options.flightRecordings(), progress);
 
         LargeUploadScenario.Result large = null;
