@@ -18,6 +18,7 @@ import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.PartContent;
 import io.spillway.core.upload.ReceivedPart;
 import io.spillway.core.upload.UploadRecord;
+import io.spillway.servlet.resumable.AssembledRequest;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -112,6 +113,7 @@ public class MemoryAwareUploadFilter implements Filter {
             throw new ServletException(e.getMessage(), e);
         }
         Path root = config.tempDirectory() != null ? config.tempDirectory() : defaultTempDirectory(context);
+        config = config.toBuilder().tempDirectory(root).build();
         try {
             storage = TempStorage.open(root);
         } catch (IOException e) {
@@ -126,7 +128,11 @@ public class MemoryAwareUploadFilter implements Filter {
         streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage,
                 config.digestAlgorithm());
         bufferedReceiver = new MultipartReceiver(fileUpload2, config, storage, config.digestAlgorithm());
-        protocols = Protocols.create(config, storage, clock);
+        try {
+            protocols = Protocols.create(config, storage, clock, streamedReceiver);
+        } catch (IOException e) {
+            throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);
+        }
         context.setAttribute(FILTER_ATTRIBUTE, this);
         LOG.info(() -> "Spillway upload filter '" + filterConfig.getFilterName() + "' started: " + config.describe());
     }
@@ -251,7 +257,7 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         UploadRecord record = UploadRecord.of(upload.uploadId(), Route.Kind.STREAMED,
                 "assembled from resumable upload " + upload.uploadId(), parts);
-        deliver(request, response, chain, record, parts, upload.afterChain());
+        deliver(new AssembledRequest(request), response, chain, record, parts, upload.afterChain());
     }
 
     private void deliver(HttpServletRequest request, HttpServletResponse response, FilterChain chain,

@@ -2,6 +2,9 @@ package io.spillway.servlet;
 
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.upload.MultipartReceiver;
+import io.spillway.servlet.resumable.ResumableProtocols;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 
@@ -11,7 +14,8 @@ final class Protocols {
     private Protocols() {
     }
 
-    static List<UploadProtocol> create(SpillwayConfig config, TempStorage storage, Clock clock) {
-        return List.of();
+    static List<UploadProtocol> create(SpillwayConfig config, TempStorage storage, Clock clock,
+                                       MultipartReceiver multipart) throws IOException {
+        return ResumableProtocols.create(config, storage.root(), clock, multipart);
     }
 }

@@ -1,5 +1,7 @@
 package io.spillway.core.config;
 
+import io.spillway.core.storage.ResumableStoreProvider;
+import io.spillway.core.storage.ResumableStores;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,10 +46,24 @@ public final class ConfigParser {
     public static final String PROGRESS_RETENTION = "progressRetention";
     public static final String DIGEST_ALGORITHM = "digestAlgorithm";
     public static final String PARSER = "parser";
+    public static final String STALLED_UPLOAD_TIMEOUT = "stalledUploadTimeout";
+    public static final String STORAGE = "storage";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
+    private final Map<String, ResumableStoreProvider> providers;
 
+    /** A parser that knows the storage providers on core's class path. */
     public ConfigParser() {
+        this(ResumableStores.providers());
+    }
+
+    /**
+     * A parser that knows the given storage providers and their init-params.
+     *
+     * @param providers by {@link ResumableStoreProvider#name()}
+     */
+    public ConfigParser(Map<String, ResumableStoreProvider> providers) {
+        this.providers = Map.copyOf(providers);
         path(TEMP_DIRECTORY, SpillwayConfig.Builder::tempDirectory);
         size(MAX_FILE_SIZE, "4GB", 1, SpillwayConfig.Builder::maxFileSize);
         size(MAX_REQUEST_SIZE, "4GB", 1, SpillwayConfig.Builder::maxRequestSize);
@@ -72,11 +88,18 @@ public final class ConfigParser {
                 v -> v.equals(SpillwayConfig.PARSER_FAST) || v.equals(SpillwayConfig.PARSER_FILEUPLOAD2)
                         ? null : "must be " + SpillwayConfig.PARSER_FAST + " or " + SpillwayConfig.PARSER_FILEUPLOAD2,
                 SpillwayConfig.Builder::parser);
+        duration(STALLED_UPLOAD_TIMEOUT, "10s", false, SpillwayConfig.Builder::stalledUploadTimeout);
+        define(STORAGE, SpillwayConfig.STORAGE_LOCAL, text -> text.trim().toLowerCase(java.util.Locale.ROOT),
+                v -> v.equals(SpillwayConfig.STORAGE_LOCAL) || this.providers.containsKey(v) ? null
+                        : "must be " + String.join(" or ", storageNames()) + storageHint(v),
+                SpillwayConfig.Builder::storage);
     }
 
-    /** The names this parser understands, in documentation order. */
+    /** The names this parser understands, in documentation order, then the storage providers' names. */
     public Set<String> names() {
-        return Collections.unmodifiableSet(parameters.keySet());
+        Set<String> names = new java.util.LinkedHashSet<>(parameters.keySet());
+        providers.values().forEach(provider -> names.addAll(new TreeSet<>(provider.parameterNames())));
+        return Collections.unmodifiableSet(names);
     }
 
     /**
@@ -90,6 +113,7 @@ public final class ConfigParser {
     public SpillwayConfig parse(Map<String, String> values, Set<String> ignored) {
         SpillwayConfig.Builder builder = SpillwayConfig.custom();
         List<String> problems = new ArrayList<>();
+        Map<String, String> storageParameters = new LinkedHashMap<>();
         Set<String> applied = new HashSet<>();
         Set<String> malformed = new HashSet<>();
         for (String name : new TreeSet<>(values.keySet())) {
@@ -97,6 +121,10 @@ public final class ConfigParser {
                 continue;
             }
             Parameter<?> parameter = parameters.get(name);
+            if (parameter == null && claimedByProvider(name)) {
+                storageParameters.put(name, values.get(name));
+                continue;
+            }
             if (parameter == null) {
                 problems.add("unknown parameter " + name + "; known parameters are " + String.join(", ", names()));
                 continue;
@@ -109,13 +137,14 @@ public final class ConfigParser {
                 applied.add(name);
             }
         }
-        SpillwayConfig config = builder.build();
+        SpillwayConfig config = builder.storageParameters(storageParameters).build();
         if (!applied.contains(MAX_FILE_SIZE) && config.maxFileSize() > config.maxRequestSize()) {
             config = config.toBuilder().maxFileSize(config.maxRequestSize()).build();
         }
         if (!malformed.contains(MAX_FILE_SIZE) && !malformed.contains(MAX_REQUEST_SIZE)) {
             checkConsistency(config, problems);
         }
+        checkStorage(config, problems);
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
@@ -132,6 +161,37 @@ public final class ConfigParser {
             problems.add(MAX_FILE_SIZE + " must not exceed " + MAX_REQUEST_SIZE + ": "
                     + Sizes.format(c.maxFileSize()) + " > " + Sizes.format(c.maxRequestSize()));
         }
+    }
+
+    private boolean claimedByProvider(String name) {
+        return providers.values().stream().anyMatch(provider -> provider.parameterNames().contains(name));
+    }
+
+    private void checkStorage(SpillwayConfig c, List<String> problems) {
+        ResumableStoreProvider provider = providers.get(c.storage());
+        for (String name : c.storageParameters().keySet()) {
+            if (provider == null || !provider.parameterNames().contains(name)) {
+                String owner = providers.values().stream().filter(p -> p.parameterNames().contains(name))
+                        .map(ResumableStoreProvider::name).findFirst().orElse("?");
+                problems.add(name + " applies only with " + STORAGE + "=" + owner + ", but " + STORAGE + " is "
+                        + c.storage());
+            }
+        }
+        if (provider != null) {
+            problems.addAll(provider.check(c.storageParameters()));
+        }
+    }
+
+    private List<String> storageNames() {
+        List<String> names = new ArrayList<>();
+        names.add(SpillwayConfig.STORAGE_LOCAL);
+        names.addAll(new TreeSet<>(providers.keySet()));
+        return names;
+    }
+
+    private static String storageHint(String value) {
+        return value.matches("[a-z0-9]+") ? " (storage=" + value + " needs spillway-" + value
+                + ".jar on the class path)" : "";
     }
 
     private static String digestAlgorithm(String text) {

@@ -2,6 +2,7 @@ package io.spillway.core.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -29,6 +30,12 @@ import java.util.Objects;
  * @param digestAlgorithm    a {@link java.security.MessageDigest} algorithm computed over every stored
  *                           file while it is written (for example {@code SHA-256}), or null for none
  * @param parser             the multipart parser: {@link #PARSER_FAST} or {@link #PARSER_FILEUPLOAD2}
+ * @param stalledUploadTimeout how long a resumable upload's writer may receive nothing before a
+ *                           new request for the same upload takes over (the stalled one is released)
+ * @param storage            where resumable uploads are kept: {@link #STORAGE_LOCAL} (the temp directory)
+ *                           or the name of a {@link io.spillway.core.storage.ResumableStoreProvider}
+ *                           on the class path, such as {@code s3}
+ * @param storageParameters  the init-params of that provider (for example {@code s3Bucket}), by name
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -49,10 +56,14 @@ public record SpillwayConfig(
         Duration minRateWindow,
         Duration progressRetention,
         String digestAlgorithm,
-        String parser) {
+        String parser,
+        Duration stalledUploadTimeout,
+        String storage,
+        Map<String, String> storageParameters) {
 
     public static final String PARSER_FAST = "fast";
     public static final String PARSER_FILEUPLOAD2 = "fileupload2";
+    public static final String STORAGE_LOCAL = "local";
 
     public static final long DEFAULT_MAX_FILE_SIZE = 8L << 30;
     public static final long DEFAULT_MAX_REQUEST_SIZE = 8L << 30;
@@ -71,6 +82,8 @@ public record SpillwayConfig(
     public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(20);
     public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(5);
     public static final String DEFAULT_PARSER = PARSER_FAST;
+    public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
+    public static final String DEFAULT_STORAGE = STORAGE_LOCAL;
 
     public SpillwayConfig {
         Objects.requireNonNull(probeInterval, "probeInterval");
@@ -79,6 +92,9 @@ public record SpillwayConfig(
         Objects.requireNonNull(minRateWindow, "minRateWindow");
         Objects.requireNonNull(progressRetention, "progressRetention");
         Objects.requireNonNull(parser, "parser");
+        Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
+        Objects.requireNonNull(storage, "storage");
+        storageParameters = Map.copyOf(storageParameters);
     }
 
     /** The defaults, as documented in the README. */
@@ -113,6 +129,9 @@ public record SpillwayConfig(
         b.progressRetention = progressRetention;
         b.digestAlgorithm = digestAlgorithm;
         b.parser = parser;
+        b.stalledUploadTimeout = stalledUploadTimeout;
+        b.storage = storage;
+        b.storageParameters = storageParameters;
         return b;
     }
 
@@ -129,7 +148,16 @@ public record SpillwayConfig(
                 + "/s], minRateWindow=[" + Durations.format(minRateWindow)
                 + "], progressRetention=[" + Durations.format(progressRetention)
                 + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
-                + "], parser=[" + parser + "]";
+                + "], parser=[" + parser
+                + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
+                + "], storage=[" + storage + "]" + describeStorageParameters();
+    }
+
+    private String describeStorageParameters() {
+        StringBuilder out = new StringBuilder();
+        new java.util.TreeMap<>(storageParameters).forEach((name, value) ->
+                out.append(", ").append(name).append("=[").append(value).append(']'));
+        return out.toString();
     }
 
     /** Mutable builder for {@link SpillwayConfig}; every field starts at its default. */
@@ -153,6 +181,9 @@ public record SpillwayConfig(
         private Duration progressRetention = DEFAULT_PROGRESS_RETENTION;
         private String digestAlgorithm;
         private String parser = DEFAULT_PARSER;
+        private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
+        private String storage = DEFAULT_STORAGE;
+        private Map<String, String> storageParameters = Map.of();
 
         private Builder() {
         }
@@ -176,12 +207,16 @@ public record SpillwayConfig(
         public Builder progressRetention(Duration v) { progressRetention = v; return this; }
         public Builder digestAlgorithm(String v) { digestAlgorithm = v; return this; }
         public Builder parser(String v) { parser = v; return this; }
+        public Builder stalledUploadTimeout(Duration v) { stalledUploadTimeout = v; return this; }
+        public Builder storage(String v) { storage = v; return this; }
+        public Builder storageParameters(Map<String, String> v) { storageParameters = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
-                    progressRetention, digestAlgorithm, parser);
+                    progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage,
+                    storageParameters);
         }
     }
 }

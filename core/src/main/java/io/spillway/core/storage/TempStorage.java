@@ -10,6 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.channels.FileChannel;
@@ -58,16 +60,38 @@ public final class TempStorage {
             if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException("temp directory is not a directory: " + root);
             }
+            if (POSIX) {
+                makeExistingPrivate(root);
+            }
         } else if (POSIX) {
             Files.createDirectories(root.getParent());
             Files.createDirectory(root, PosixFilePermissions.asFileAttribute(DIR_PERMISSIONS));
         } else {
             Files.createDirectories(root);
         }
-        if (POSIX) {
-            Files.setPosixFilePermissions(root, DIR_PERMISSIONS);
-        }
         return new TempStorage(root);
+    }
+
+    /**
+     * An existing directory is used only when this user owns it and nobody else can write to it;
+     * it is then tightened to 0700. A shared directory such as {@code /tmp} is refused rather than
+     * locked down: point {@code tempDirectory} at a subdirectory instead.
+     */
+    private static void makeExistingPrivate(Path root) throws IOException {
+        PosixFileAttributeView view = Files.getFileAttributeView(root, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes attributes = view.readAttributes();
+        String user = System.getProperty("user.name");
+        if (!attributes.owner().getName().equals(user)) {
+            throw new IOException("temp directory " + root + " belongs to " + attributes.owner().getName()
+                    + ", not to " + user + "; point tempDirectory at a directory of the server's own");
+        }
+        Set<PosixFilePermission> permissions = attributes.permissions();
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE) || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IOException("temp directory " + root + " is writable by others ("
+                    + PosixFilePermissions.toString(permissions) + "); use a private subdirectory, e.g. "
+                    + root.resolve("spillway"));
+        }
+        view.setPermissions(DIR_PERMISSIONS);
     }
 
     /** The directory. */

@@ -22,6 +22,7 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
+        allowed(1);
         int b = in.read();
         if (b >= 0) {
             count(1);
@@ -31,7 +32,7 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        int n = in.read(b, off, (int) Math.min(len, limit - count + 1));
+        int n = in.read(b, off, len == 0 ? 0 : allowed(len));
         if (n > 0) {
             count(n);
         }
@@ -40,7 +41,7 @@ final class LimitedInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        long skipped = in.skip(Math.min(n, limit - count + 1));
+        long skipped = in.skip(n <= 0 ? n : allowed(n));
         count(skipped);
         return skipped;
     }
@@ -50,10 +51,30 @@ final class LimitedInputStream extends FilterInputStream {
         return false;
     }
 
+    /**
+     * How many of {@code wanted} bytes to ask the body for: at most one past the limit, so that an
+     * oversized body is noticed at its first extra byte. Throws again once the limit was exceeded.
+     */
+    private int allowed(int wanted) throws UploadRejectedException {
+        return (int) allowed((long) wanted);
+    }
+
+    private long allowed(long wanted) throws UploadRejectedException {
+        long room = limit - count;
+        if (room < 0) {
+            throw tooLarge();
+        }
+        return room >= wanted ? wanted : room + 1;
+    }
+
     private void count(long n) throws UploadRejectedException {
         count += n;
         if (count > limit) {
-            throw UploadRejectedException.tooLarge("request body exceeds maxRequestSize " + Sizes.format(limit));
+            throw tooLarge();
         }
+    }
+
+    private UploadRejectedException tooLarge() {
+        return UploadRejectedException.tooLarge("request body exceeds maxRequestSize " + Sizes.format(limit));
     }
 }

@@ -69,15 +69,16 @@ final class SpillingSink implements AutoCloseable {
 
     /** Ends the part and returns its stored content; the sink no longer owns it. */
     PartContent finish() throws IOException {
-        finished = true;
         if (channel == null) {
             if (current != null && currentUsed > 0) {
                 blocks.add(currentUsed == current.length ? current : java.util.Arrays.copyOf(current, currentUsed));
             }
             current = null;
+            finished = true;
             return PartContent.inMemory(blocks, size);
         }
         channel.close();
+        finished = true;
         return PartContent.ofFile(file, size);
     }
 

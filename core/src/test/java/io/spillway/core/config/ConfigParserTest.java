@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser";
+            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -66,7 +66,10 @@ class ConfigParserTest {
                 Arguments.of("minRateWindow", (Function<SpillwayConfig, Object>) SpillwayConfig::minRateWindow, Duration.ofSeconds(20)),
                 Arguments.of("progressRetention", (Function<SpillwayConfig, Object>) SpillwayConfig::progressRetention, Duration.ofMinutes(5)),
                 Arguments.of("digestAlgorithm", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
-                Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"));
+                Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
+                Arguments.of("stalledUploadTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout,
+                        Duration.ofSeconds(10)),
+                Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
     }
 
     @ParameterizedTest(name = "{0} defaults to {2}")
@@ -111,7 +114,10 @@ class ConfigParserTest {
                 Arguments.of("digestAlgorithm", "", (Function<SpillwayConfig, Object>) SpillwayConfig::digestAlgorithm, null),
                 Arguments.of("parser", "fileupload2", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
                 Arguments.of("parser", " FileUpload2 ", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fileupload2"),
-                Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"));
+                Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
+                Arguments.of("stalledUploadTimeout", "500ms",
+                        (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)),
+                Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -159,6 +165,10 @@ class ConfigParserTest {
             "digestAlgorithm     | SHA-999      | digestAlgorithm value was set to 'SHA-999', which is not valid; example: digestAlgorithm=SHA-256",
             "parser              | slow         | parser must be fast or fileupload2: 'slow'; example: parser=fast",
             "parser              | \"\"         | parser must be fast or fileupload2: ''; example: parser=fast",
+            "stalledUploadTimeout | 0s          | stalledUploadTimeout must be longer than 0: '0s'; example: stalledUploadTimeout=10s",
+            "stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s",
+            "storage             | s3           | storage must be local (storage=s3 needs spillway-s3.jar on the class path): 's3'; example: storage=local",
+            "storage             | disk/2       | storage must be local: 'disk/2'; example: storage=local",
     })
     void parse_badValue_namesTheParameterEchoesTheValueAndShowsAnExample(String name, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, value)));

@@ -69,6 +69,7 @@ class SpillwayConfigTest {
                 .progressRetention(Duration.ZERO)
                 .digestAlgorithm("SHA-256")
                 .parser(SpillwayConfig.PARSER_FILEUPLOAD2)
+                .stalledUploadTimeout(Duration.ofSeconds(3))
                 .build();
     }
 
@@ -94,6 +95,7 @@ class SpillwayConfigTest {
         assertEquals(Duration.ZERO, c.progressRetention());
         assertEquals("SHA-256", c.digestAlgorithm());
         assertEquals("fileupload2", c.parser());
+        assertEquals(Duration.ofSeconds(3), c.stalledUploadTimeout());
     }
 
     @Test
@@ -125,6 +127,8 @@ class SpillwayConfigTest {
                 () -> SpillwayConfig.custom().progressRetention(null).build()).getMessage());
         assertEquals("parser", assertThrows(NullPointerException.class,
                 () -> SpillwayConfig.custom().parser(null).build()).getMessage());
+        assertEquals("stalledUploadTimeout", assertThrows(NullPointerException.class,
+                () -> SpillwayConfig.custom().stalledUploadTimeout(null).build()).getMessage());
     }
 
     @Test
@@ -134,7 +138,7 @@ class SpillwayConfigTest {
                         + "memoryFraction=[0.25], criticalHeapRatio=[0.8], diskReserve=[1.0 GiB], "
                         + "unknownLengthBuffer=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
                         + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0], "
-                        + "digestAlgorithm=[SHA-256], parser=[fileupload2]",
+                        + "digestAlgorithm=[SHA-256], parser=[fileupload2], stalledUploadTimeout=[3s], storage=[local]",
                 everythingChanged().describe());
     }
 
@@ -147,7 +151,7 @@ class SpillwayConfigTest {
                         + "memoryFraction=[0.5], criticalHeapRatio=[0.9], diskReserve=[512 MiB], "
                         + "unknownLengthBuffer=[1.0 MiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
                         + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m], "
-                        + "digestAlgorithm=[none], parser=[fast]",
+                        + "digestAlgorithm=[none], parser=[fast], stalledUploadTimeout=[10s], storage=[local]",
                 described);
     }
 

@@ -22,6 +22,32 @@ class CgroupMemoryTest {
         }
     }
 
+    private static CgroupMemory nested(String name) {
+        try {
+            return new CgroupMemory(Path.of(CgroupMemoryTest.class.getResource("/cgroup/" + name).toURI()),
+                    Path.of(CgroupMemoryTest.class.getResource("/cgroup/" + name + ".self").toURI()));
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void read_v2OwnCgroupFromProcSelf_takesTheTightestLimitUpTheTree_withoutInactiveFileCache() {
+        assertEquals(Optional.of(new CgroupMemory.Reading(536_870_912, 314_572_800 - 104_857_600)),
+                nested("v2-nested").read());
+    }
+
+    @Test
+    void read_v1OwnMemoryCgroupFromProcSelf_findsTheContainerLimitBelowAnUnlimitedRoot() {
+        assertEquals(Optional.of(new CgroupMemory.Reading(268_435_456, 167_772_160 - 67_108_864)),
+                nested("v1-nested").read());
+    }
+
+    @Test
+    void read_v2HostRootWithoutMembership_hasNoLimit() {
+        assertEquals(Optional.empty(), fixture("v2-nested").read());
+    }
+
     @Test
     void read_v2WithALimit_givesLimitAndUsage() {
         assertEquals(Optional.of(new CgroupMemory.Reading(536_870_912, 123_456_789)), fixture("v2-limit").read());

@@ -124,7 +124,7 @@ class MemoryBudgetTest {
     @Test
     void close_inTryWithResources_releases() {
         try (Reservation r = budget.tryReserve(300, 1000).orElseThrow()) {
-            assertEquals(300, budget.reserved());
+            assertEquals(r.bytes(), budget.reserved());
         }
         assertEquals(0, budget.reserved());
     }

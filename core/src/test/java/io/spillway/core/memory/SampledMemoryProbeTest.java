@@ -12,21 +12,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spillway.core.testing.CapturingExecutor;
 import io.spillway.core.testing.FakeMemoryProbe;
 import io.spillway.core.testing.MutableClock;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -251,17 +245,6 @@ class SampledMemoryProbeTest {
                 () -> new SampledMemoryProbe(probe, clock, null, executor)).getMessage());
         assertEquals("refresher", assertThrows(NullPointerException.class,
                 () -> new SampledMemoryProbe(probe, clock, INTERVAL, null)).getMessage());
-    }
-
-    private static void await(CyclicBarrier barrier) {
-        try {
-            barrier.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (BrokenBarrierException | TimeoutException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static void await(CountDownLatch latch) {

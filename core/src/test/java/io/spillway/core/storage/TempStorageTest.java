@@ -216,4 +216,23 @@ class TempStorageTest {
         storage.deleteOwnFiles();
         assertEquals(0, storage.countFiles());
     }
+
+    @Test
+    void open_existingSharedDirectory_isRefusedNotLockedDown() throws IOException {
+        Path shared = Files.createDirectory(tmp.resolve("shared"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        IOException error = assertThrows(IOException.class, () -> TempStorage.open(shared));
+        assertTrue(error.getMessage().contains("is writable by others (rwxrwxrwx); use a private subdirectory"),
+                error.getMessage());
+        assertEquals("rwxrwxrwx", PosixFilePermissions.toString(Files.getPosixFilePermissions(shared)));
+    }
+
+    @Test
+    void open_existingOwnDirectory_isTightenedTo0700() throws IOException {
+        Path own = Files.createDirectory(tmp.resolve("own"));
+        Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxr-xr-x"));
+        TempStorage.open(own);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
+    }
 }

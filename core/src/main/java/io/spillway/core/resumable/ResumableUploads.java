@@ -1,0 +1,685 @@
+package io.spillway.core.resumable;
+
+import io.spillway.core.UploadRejectedException;
+import io.spillway.core.config.Sizes;
+import io.spillway.core.config.SpillwayConfig;
+import io.spillway.core.storage.ResumableStore;
+import io.spillway.core.storage.ResumableStore.StoredState;
+import io.spillway.core.storage.ResumableStore.StoredUpload;
+import io.spillway.core.storage.TempStorage;
+import io.spillway.core.storage.UploadIds;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The protocol-neutral engine of resumable uploads: it creates uploads, stores their chunks,
+ * decides exactly once when one is complete, and deletes what is finished or abandoned.
+ *
+ * <p>Every chunk goes the same way: take the upload's writer lease (423 while another request
+ * writes it), check the request against the state, copy the body into a private staging file,
+ * verify it (length, checksum, equal bytes where it overlaps what was received), then, under the
+ * upload's commit lock, write it into the store (durable) and compare-and-set the new state. A
+ * request that fails at any step leaves the upload's state as it was and nothing on disk; the
+ * one request whose commit makes the upload complete gets {@link WriteOutcome#completed()}.
+ *
+ * <p>Time comes from an injected {@link Clock}: expiry ({@code uploadExpiry} after the last stored
+ * bytes) and the stalled-writer timeout ({@code stalledUploadTimeout}) are testable without waiting.
+ */
+public final class ResumableUploads implements AutoCloseable {
+
+    /** The most separate spans one upload may hold; more would let a client bloat the state. */
+    public static final int MAX_SPANS = 1000;
+
+    private static final System.Logger LOG = System.getLogger(ResumableUploads.class.getName());
+    private static final int STRIPES = 64;
+    private static final int COMPARE_BUFFER = 64 * 1024;
+
+    private final ResumableStore store;
+    private final TempStorage staging;
+    private final SpillwayConfig config;
+    private final Clock clock;
+    private final WriterLeases leases;
+    private final Tombstones tombstones;
+    private final ReentrantLock[] commitLocks = new ReentrantLock[STRIPES];
+    private final ReentrantLock[] resumeLocks = new ReentrantLock[STRIPES];
+    private final ConcurrentHashMap<String, String> byResumeKey = new ConcurrentHashMap<>();
+    private volatile ScheduledExecutorService sweeper;
+    private volatile int maxSpans = MAX_SPANS;
+
+    private ResumableUploads(ResumableStore store, TempStorage staging, SpillwayConfig config, Clock clock) {
+        this.store = store;
+        this.staging = staging;
+        this.config = config;
+        this.clock = clock;
+        this.leases = new WriterLeases(clock, config.stalledUploadTimeout());
+        this.tombstones = new Tombstones(clock, config.uploadExpiry());
+        for (int i = 0; i < STRIPES; i++) {
+            commitLocks[i] = new ReentrantLock();
+            resumeLocks[i] = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Opens the engine over a store and recovers from a previous run: staging leftovers are
+     * deleted, each state's spans are clipped to the bytes really stored, bytes no state records
+     * are dropped, and an upload that was complete but never handed on becomes resumable again.
+     *
+     * @param stagingDirectory a private directory for request bodies being received
+     */
+    public static ResumableUploads open(ResumableStore store, Path stagingDirectory, SpillwayConfig config,
+                                        Clock clock) throws IOException {
+        TempStorage staging = TempStorage.open(stagingDirectory);
+        staging.deleteOwnFiles();
+        ResumableUploads uploads = new ResumableUploads(store, staging, config, clock);
+        uploads.recover();
+        return uploads;
+    }
+
+    /** Runs {@link #sweep} on a daemon thread every {@code interval} until {@link #close}. */
+    public synchronized void startSweeping(Duration interval) {
+        if (sweeper != null) {
+            return;
+        }
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spillway-resumable-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long millis = Math.max(1, interval.toMillis());
+        executor.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        sweeper = executor;
+    }
+
+    /** Lowers the span cap, so that a test can reach it with few requests. */
+    void limitSpans(int spans) {
+        maxSpans = spans;
+    }
+
+    /** The configuration the engine enforces. */
+    public SpillwayConfig config() {
+        return config;
+    }
+
+    /**
+     * Creates an upload after checking its declared length: over {@code maxFileSize} is 413 and
+     * over the free disk above {@code diskReserve} is 507, both before anything is created. An
+     * upload of length 0 is complete at once.
+     */
+    public UploadState create(NewUpload spec) throws IOException {
+        checkTotal(spec.total());
+        requireDisk(spec.total());
+        while (true) {
+            Instant now = clock.instant();
+            UploadState state = new UploadState(UploadIds.newId(), spec.protocol(), spec.total(), ByteRanges.empty(),
+                    spec.fileName(), spec.fieldName(), spec.contentType(), spec.metadata(), spec.owner(),
+                    spec.resumeKey(), now, now, now.plus(config.uploadExpiry()), spec.total() == 0, 0);
+            try {
+                store.create(state.id(), state.toJson());
+            } catch (FileAlreadyExistsException taken) {
+                continue;
+            } catch (UploadRejectedException storeSaid) {
+                throw storeSaid;
+            } catch (IOException e) {
+                throw new UploadRejectedException(507, "could not store the upload", e);
+            }
+            if (spec.resumeKey() != null) {
+                byResumeKey.put(spec.resumeKey(), state.id());
+            }
+            return state;
+        }
+    }
+
+    /**
+     * Finds the unfinished upload with this resume key, or creates it; concurrent calls with the
+     * same key get the same upload.
+     *
+     * @return the upload and whether this call created it
+     */
+    public Found findOrCreate(NewUpload spec) throws IOException {
+        String key = Objects.requireNonNull(spec.resumeKey(), "resumeKey");
+        ReentrantLock lock = resumeLocks[Math.floorMod(key.hashCode(), STRIPES)];
+        lock.lock();
+        try {
+            Optional<UploadState> existing = findByResumeKey(key, spec.owner());
+            if (existing.isPresent()) {
+                return new Found(existing.get(), false);
+            }
+            return new Found(create(spec), true);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The unfinished upload with this resume key that the requester may see, if any. */
+    public Optional<UploadState> findByResumeKey(String resumeKey, String owner) throws IOException {
+        String id = byResumeKey.get(resumeKey);
+        if (id == null) {
+            return Optional.empty();
+        }
+        try {
+            UploadState state = load(id, owner, false).state();
+            if (resumeKey.equals(state.resumeKey())) {
+                return Optional.of(state);
+            }
+        } catch (UploadRejectedException gone) {
+            // ended meanwhile: forget the key below
+        }
+        byResumeKey.remove(resumeKey, id);
+        return Optional.empty();
+    }
+
+    /**
+     * The current state of an upload. While another request is writing it, waits (up to the stall
+     * timeout) for that request to end, so that the answer is settled: a client resuming after a
+     * dropped connection must not see an offset that the dropped request is still changing.
+     *
+     * @throws UploadRejectedException 404 for an unknown id (or one created by another user), 423
+     *                                 when a request keeps writing it
+     * @throws UploadGoneException     for an upload that recently completed, was terminated or expired
+     */
+    public UploadState status(String id, String owner) throws IOException {
+        requireWellFormed(id);
+        load(id, owner, true);
+        if (!leases.awaitIdle(id)) {
+            throw new UploadRejectedException(423, "another request is writing this upload; retry shortly");
+        }
+        return load(id, owner, true).state();
+    }
+
+    /**
+     * Stores a Content-Range chunk. The body must have the range's length in one of its two
+     * readings (see {@link ContentRange#span}); bytes that overlap received ones must be equal.
+     *
+     * @param declaredLength the body length announced by the request, or -1 when unknown
+     */
+    public WriteOutcome writeRange(String id, String owner, ContentRange range, long declaredLength,
+                                   InputStream body) throws IOException {
+        if (range.isQuery()) {
+            throw new IllegalArgumentException("a status query carries no bytes");
+        }
+        if (declaredLength >= 0 && !range.accepts(declaredLength)) {
+            throw UploadRejectedException.badRequest("body length " + declaredLength
+                    + " does not match Content-Range " + range);
+        }
+        return write(id, owner, new RangePiece(range, declaredLength), body);
+    }
+
+    /**
+     * Appends bytes at {@code offset}, which must equal the stored offset (tus PATCH). Without a
+     * checksum, the bytes that arrived before the request broke off are kept, as tus servers do;
+     * with one, the chunk is all or nothing.
+     *
+     * @param declaredLength the body length announced by the request, or -1 when unknown
+     * @param checksum       the declared checksum of the body, or null
+     */
+    public WriteOutcome append(String id, String owner, long offset, long declaredLength, InputStream body,
+                               Checksum checksum) throws IOException {
+        return write(id, owner, new AppendPiece(offset, declaredLength, checksum), body);
+    }
+
+    /**
+     * The assembled file of a complete upload, valid until {@link #finish}.
+     */
+    public Path completedFile(String id) throws IOException {
+        return store.materialize(id);
+    }
+
+    /**
+     * Deletes a completed upload once the application has had it (the filter runs this after the
+     * chain). Never throws.
+     */
+    public void finish(String id) {
+        end(id, UploadGoneException.Reason.COMPLETED);
+    }
+
+    /**
+     * Deletes an upload the request that created it could not start (its id never reached the
+     * client). Never throws.
+     */
+    public void discard(String id) {
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
+            deleteQuietly(id);
+            byResumeKey.values().remove(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Deletes an upload at the client's request (tus termination).
+     *
+     * @throws UploadRejectedException 423 while a request is writing it, 404 or 410 when unknown
+     */
+    public void terminate(String id, String owner) throws IOException {
+        requireWellFormed(id);
+        WriterLeases.Lease lease = leases.acquire(id);
+        try {
+            load(id, owner, true);
+            end(id, UploadGoneException.Reason.TERMINATED);
+        } finally {
+            leases.release(id, lease);
+        }
+    }
+
+    /**
+     * Deletes every abandoned upload: expired ones (no bytes stored for {@code uploadExpiry}) and
+     * orphans (bytes without a readable state) untouched for as long. Uploads being written are
+     * skipped.
+     *
+     * @return how many uploads were deleted
+     */
+    public int sweep() throws IOException {
+        int deleted = 0;
+        Instant now = clock.instant();
+        for (StoredUpload upload : store.list()) {
+            if (leases.busy(upload.id())) {
+                continue;
+            }
+            ReentrantLock lock = lock(upload.id());
+            lock.lock();
+            try {
+                Optional<UploadState> state = readState(upload.id());
+                if (state.isPresent() && state.get().expiredAt(now)) {
+                    end(upload.id(), UploadGoneException.Reason.EXPIRED);
+                    deleted++;
+                } else if (state.isEmpty() && !now.isBefore(upload.lastModified().plus(config.uploadExpiry()))) {
+                    deleteQuietly(upload.id());
+                    deleted++;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Stops the sweeper and closes the store when it holds resources (a remote store's client);
+     * stored uploads stay for the next start.
+     */
+    @Override
+    public synchronized void close() {
+        if (sweeper != null) {
+            sweeper.shutdownNow();
+            sweeper = null;
+        }
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "could not close the resumable store", e);
+            }
+        }
+    }
+
+    private void recover() throws IOException {
+        for (StoredUpload upload : store.list()) {
+            Optional<UploadState> read = readState(upload.id());
+            if (read.isEmpty()) {
+                continue;
+            }
+            UploadState state = read.get();
+            long extent = store.storedExtent(upload.id());
+            ByteRanges clipped = state.received().clip(extent);
+            store.discardBeyond(upload.id(), clipped.extent());
+            if (!clipped.equals(state.received()) || state.complete()) {
+                Optional<StoredState> stored = store.readState(upload.id());
+                if (stored.isPresent()) {
+                    store.replaceState(upload.id(), stored.get().version(), state.recovered(clipped).toJson());
+                }
+            }
+            if (state.resumeKey() != null) {
+                byResumeKey.put(state.resumeKey(), state.id());
+            }
+        }
+    }
+
+    private WriteOutcome write(String id, String owner, Piece piece, InputStream body) throws IOException {
+        requireWellFormed(id);
+        WriterLeases.Lease lease = leases.acquire(id);
+        try {
+            UploadState state = load(id, owner, false).state();
+            piece.precheck(state);
+            long limit = piece.limit(state);
+            requireDisk(piece.expectedBytes(state));
+            try (StagedBody staged = StagedBody.stage(staging, body, limit, piece.digestAlgorithm(), lease::touch)) {
+                ByteRange span = piece.resolve(state, staged);
+                if (piece.interrupted(staged) && span.length() == 0) {
+                    throw new UploadRejectedException(400, "request body ended early; nothing kept",
+                            staged.interruption());
+                }
+                WriteOutcome outcome = commit(id, owner, lease, piece, staged, span);
+                if (piece.interrupted(staged)) {
+                    throw new UploadRejectedException(400, "request body ended early; "
+                            + span.length() + " bytes kept", staged.interruption());
+                }
+                return outcome;
+            }
+        } finally {
+            leases.release(id, lease);
+        }
+    }
+
+    private WriteOutcome commit(String id, String owner, WriterLeases.Lease lease, Piece piece, StagedBody staged,
+                                ByteRange span) throws IOException {
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
+            if (lease.revoked()) {
+                throw new UploadRejectedException(423, "another request took over this upload; chunk discarded");
+            }
+            Loaded loaded = load(id, owner, false);
+            UploadState state = loaded.state();
+            piece.precheck(state);
+            verifyOverlaps(id, state.received(), span, staged);
+            ByteRanges received = state.received().add(span);
+            if (received.spanCount() > maxSpans) {
+                throw UploadRejectedException.badRequest("upload has too many gaps (more than " + maxSpans
+                        + " separate pieces); send the missing ranges first");
+            }
+            if (span.length() > 0) {
+                try (InputStream in = staged.open(0, span.length())) {
+                    store.write(id, span.start(), in, span.length());
+                } catch (UploadRejectedException storeSaid) {
+                    throw storeSaid;
+                } catch (IOException e) {
+                    dropUnrecordedBytes(id);
+                    throw new UploadRejectedException(507, "could not store the upload", e);
+                }
+            }
+            Instant now = clock.instant();
+            boolean completes = received.covers(state.total());
+            UploadState next = state.withReceived(received, now, now.plus(config.uploadExpiry()), completes);
+            if (store.replaceState(id, loaded.version(), next.toJson()).isEmpty()) {
+                throw new UploadRejectedException(409, "upload changed while this chunk was stored; retry");
+            }
+            return new WriteOutcome(next, completes);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After a failed write, under the commit lock: cuts what the write left beyond the recorded bytes. */
+    private void dropUnrecordedBytes(String id) {
+        try {
+            Optional<UploadState> state = readState(id);
+            if (state.isPresent()) {
+                store.discardBeyond(id, state.get().received().extent());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not trim resumable upload " + id, e);
+        }
+    }
+
+    private void verifyOverlaps(String id, ByteRanges received, ByteRange span, StagedBody staged)
+            throws IOException {
+        for (ByteRange overlap : received.overlaps(span)) {
+            try (InputStream stored = store.read(id, overlap.start(), overlap.length());
+                 InputStream sent = staged.open(overlap.start() - span.start(), overlap.length())) {
+                if (!sameBytes(stored, sent, overlap.length())) {
+                    throw new UploadRejectedException(409, "bytes " + overlap.start() + "-" + (overlap.end() - 1)
+                            + " differ from the bytes already received");
+                }
+            }
+        }
+    }
+
+    private static boolean sameBytes(InputStream a, InputStream b, long length) throws IOException {
+        byte[] left = new byte[COMPARE_BUFFER];
+        byte[] right = new byte[COMPARE_BUFFER];
+        long remaining = length;
+        while (remaining > 0) {
+            int n = (int) Math.min(COMPARE_BUFFER, remaining);
+            if (a.readNBytes(left, 0, n) != n || b.readNBytes(right, 0, n) != n
+                    || !Arrays.equals(left, 0, n, right, 0, n)) {
+                return false;
+            }
+            remaining -= n;
+        }
+        return true;
+    }
+
+    private Loaded load(String id, String owner, boolean completeAllowed) throws IOException {
+        Optional<StoredState> stored = store.readState(id);
+        if (stored.isEmpty()) {
+            UploadGoneException gone = tombstones.find(id, owner);
+            if (gone == null) {
+                throw new UploadRejectedException(404, "unknown upload id");
+            }
+            if (gone.why() == UploadGoneException.Reason.COMPLETED && !completeAllowed) {
+                throw new UploadRejectedException(409, "upload is already complete");
+            }
+            throw gone;
+        }
+        UploadState state;
+        try {
+            state = UploadState.fromJson(stored.get().json());
+        } catch (IllegalArgumentException corrupt) {
+            LOG.log(System.Logger.Level.WARNING, "unreadable state of resumable upload " + id, corrupt);
+            throw new UploadRejectedException(404, "unknown upload id");
+        }
+        if (!state.id().equals(id) || state.owner() != null && !state.owner().equals(owner)) {
+            throw new UploadRejectedException(404, "unknown upload id");
+        }
+        if (state.expiredAt(clock.instant()) && !state.complete()) {
+            ReentrantLock lock = lock(id);
+            lock.lock();
+            try {
+                end(id, UploadGoneException.Reason.EXPIRED);
+            } finally {
+                lock.unlock();
+            }
+            throw new UploadGoneException(UploadGoneException.Reason.EXPIRED, state.total());
+        }
+        if (state.complete() && !completeAllowed) {
+            throw new UploadRejectedException(409, "upload is already complete");
+        }
+        return new Loaded(state, stored.get().version());
+    }
+
+    private Optional<UploadState> readState(String id) {
+        try {
+            return store.readState(id).map(s -> UploadState.fromJson(s.json()));
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return Optional.empty();
+        }
+    }
+
+    private void end(String id, UploadGoneException.Reason why) {
+        ReentrantLock lock = lock(id);
+        lock.lock();
+        try {
+            Optional<UploadState> state = readState(id);
+            deleteQuietly(id);
+            byResumeKey.values().remove(id);
+            state.ifPresent(s -> tombstones.add(id, why, s.total(), s.owner()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deleteQuietly(String id) {
+        try {
+            store.delete(id);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete resumable upload " + id, e);
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "sweeping resumable uploads failed", e);
+        }
+    }
+
+    private void checkTotal(long total) throws UploadRejectedException {
+        if (total < 0) {
+            throw UploadRejectedException.badRequest("upload length must not be negative: " + total);
+        }
+        if (total > config.maxFileSize()) {
+            throw UploadRejectedException.tooLarge("upload of " + Sizes.format(total) + " exceeds maxFileSize of "
+                    + Sizes.format(config.maxFileSize()));
+        }
+    }
+
+    private void requireDisk(long bytes) throws IOException {
+        long free = store.usableSpace() - config.diskReserve();
+        if (bytes > free) {
+            throw new UploadRejectedException(507, "not enough disk space: " + Sizes.format(bytes) + " needed, "
+                    + Sizes.format(Math.max(0, free)) + " free above the diskReserve");
+        }
+    }
+
+    private static void requireWellFormed(String id) throws UploadRejectedException {
+        if (!UploadIds.isValid(id)) {
+            throw new UploadRejectedException(404, "unknown upload id");
+        }
+    }
+
+    private ReentrantLock lock(String id) {
+        return commitLocks[Math.floorMod(id.hashCode(), STRIPES)];
+    }
+
+    /**
+     * An upload found by resume key.
+     *
+     * @param state   its state
+     * @param created whether the call created it
+     */
+    public record Found(UploadState state, boolean created) {
+    }
+
+    private record Loaded(UploadState state, String version) {
+    }
+
+    /** How one kind of chunk is checked and placed. */
+    private interface Piece {
+        /** Checks the request against the state; runs before staging and again before commit. */
+        void precheck(UploadState state) throws UploadRejectedException;
+
+        /** The most bytes the body may have. */
+        long limit(UploadState state);
+
+        /** The bytes the body will probably need on disk. */
+        long expectedBytes(UploadState state);
+
+        /** A digest to compute while staging, or null. */
+        String digestAlgorithm();
+
+        /** The span the staged bytes cover, or a rejection. */
+        ByteRange resolve(UploadState state, StagedBody staged) throws UploadRejectedException;
+
+        /** Whether the request broke off (its kept bytes are committed, then it fails). */
+        boolean interrupted(StagedBody staged);
+    }
+
+    private record RangePiece(ContentRange range, long declaredLength) implements Piece {
+        @Override
+        public void precheck(UploadState state) throws UploadRejectedException {
+            if (range.total() != state.total()) {
+                throw new UploadRejectedException(409, "total length changed from " + state.total() + " to "
+                        + range.total());
+            }
+        }
+
+        @Override
+        public long limit(UploadState state) {
+            return range.inclusiveLength();
+        }
+
+        @Override
+        public long expectedBytes(UploadState state) {
+            return range.inclusiveLength();
+        }
+
+        @Override
+        public String digestAlgorithm() {
+            return null;
+        }
+
+        @Override
+        public ByteRange resolve(UploadState state, StagedBody staged) throws UploadRejectedException {
+            if (staged.interruption() != null) {
+                throw new UploadRejectedException(400, "request body ended early; chunk discarded",
+                        staged.interruption());
+            }
+            if (staged.overflowed()) {
+                throw UploadRejectedException.badRequest("body is longer than Content-Range " + range);
+            }
+            return range.span(staged.length());
+        }
+
+        @Override
+        public boolean interrupted(StagedBody staged) {
+            return false;
+        }
+    }
+
+    private record AppendPiece(long offset, long declaredLength, Checksum checksum) implements Piece {
+        @Override
+        public void precheck(UploadState state) throws UploadRejectedException {
+            if (offset != state.offset()) {
+                throw new UploadRejectedException(409, "Upload-Offset " + offset + " does not match the stored offset "
+                        + state.offset());
+            }
+            if (declaredLength > state.total() - offset) {
+                throw UploadRejectedException.tooLarge("body of " + declaredLength + " bytes exceeds the upload length "
+                        + state.total() + " at offset " + offset);
+            }
+        }
+
+        @Override
+        public long limit(UploadState state) {
+            return state.total() - offset;
+        }
+
+        @Override
+        public long expectedBytes(UploadState state) {
+            return declaredLength >= 0 ? declaredLength : state.total() - offset;
+        }
+
+        @Override
+        public String digestAlgorithm() {
+            return checksum == null ? null : checksum.algorithm();
+        }
+
+        @Override
+        public ByteRange resolve(UploadState state, StagedBody staged) throws UploadRejectedException {
+            if (staged.overflowed()) {
+                throw UploadRejectedException.tooLarge("body exceeds the upload length " + state.total());
+            }
+            if (checksum != null) {
+                if (interrupted(staged)) {
+                    throw new UploadRejectedException(400, "request body ended early; chunk discarded",
+                            staged.interruption());
+                }
+                if (!checksum.matches(staged.digest())) {
+                    throw new UploadRejectedException(460, "checksum mismatch");
+                }
+            }
+            return new ByteRange(offset, offset + staged.length());
+        }
+
+        @Override
+        public boolean interrupted(StagedBody staged) {
+            return staged.interruption() != null || declaredLength >= 0 && staged.length() < declaredLength;
+        }
+    }
+}

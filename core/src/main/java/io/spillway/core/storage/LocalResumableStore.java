@@ -1,0 +1,323 @@
+package io.spillway.core.storage;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link ResumableStore} on the local disk: one private directory per upload under
+ * {@code <tempRoot>/resumable/}, holding {@code data} (the byte space, sparse until filled) and
+ * {@code state.json}.
+ *
+ * <p>Directories are {@code 0700} and files {@code 0600}, created with {@code CREATE_NEW} and
+ * opened without following links; only server-issued ids become directory names. Data is forced
+ * to disk before a state is written; a state is written to a temporary file, forced, and renamed
+ * over the old one atomically, then the directory is forced. Compare-and-set is atomic within this
+ * JVM (one JVM owns a temp directory); the version is a digest of the document.
+ */
+public final class LocalResumableStore implements ResumableStore {
+
+    /** Name of the subdirectory of the temp root that holds resumable uploads. */
+    public static final String DIRECTORY = "resumable";
+
+    static final String DATA = "data";
+    static final String STATE = "state.json";
+    static final String STATE_TMP = "state.json.tmp";
+
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final int STRIPES = 64;
+    private static final int BUFFER = 64 * 1024;
+
+    private final Path root;
+    private final TempStorage rootStorage;
+    private final Object[] locks = new Object[STRIPES];
+
+    private LocalResumableStore(TempStorage rootStorage) {
+        this.rootStorage = rootStorage;
+        this.root = rootStorage.root();
+        for (int i = 0; i < STRIPES; i++) {
+            locks[i] = new Object();
+        }
+    }
+
+    /**
+     * Opens the store in {@code <tempRoot>/resumable/}, creating it {@code 0700}.
+     *
+     * @throws IOException when the directory is a symbolic link or cannot be made private
+     */
+    public static LocalResumableStore open(Path tempRoot) throws IOException {
+        return new LocalResumableStore(TempStorage.open(tempRoot.resolve(DIRECTORY)));
+    }
+
+    /** The directory that holds one subdirectory per upload. */
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public void create(String id, String stateJson) throws IOException {
+        Path dir = directory(id);
+        if (POSIX) {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } else {
+            Files.createDirectory(dir);
+        }
+        createNew(dir.resolve(DATA)).close();
+        writeState(dir, stateJson);
+        forceDirectory(root);
+    }
+
+    @Override
+    public Optional<StoredState> readState(String id) throws IOException {
+        Path dir = directory(id);
+        synchronized (lock(id)) {
+            return readStateLocked(dir);
+        }
+    }
+
+    @Override
+    public Optional<String> replaceState(String id, String expectedVersion, String stateJson) throws IOException {
+        Path dir = directory(id);
+        synchronized (lock(id)) {
+            Optional<StoredState> current = readStateLocked(dir);
+            if (current.isEmpty() || !current.get().version().equals(expectedVersion)) {
+                return Optional.empty();
+            }
+            writeState(dir, stateJson);
+            return Optional.of(version(stateJson));
+        }
+    }
+
+    @Override
+    public void write(String id, long offset, InputStream bytes, long length) throws IOException {
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("offset and length must not be negative: " + offset + ", " + length);
+        }
+        try (FileChannel channel = FileChannel.open(directory(id).resolve(DATA), options(StandardOpenOption.WRITE))) {
+            byte[] buffer = new byte[BUFFER];
+            long position = offset;
+            long left = length;
+            while (left > 0) {
+                int n = bytes.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    throw new EOFException("source ended " + left + " bytes early");
+                }
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    position += channel.write(chunk, position);
+                }
+                left -= n;
+            }
+            channel.force(false);
+        }
+    }
+
+    @Override
+    public InputStream read(String id, long offset, long length) throws IOException {
+        FileChannel channel = FileChannel.open(directory(id).resolve(DATA), options(StandardOpenOption.READ));
+        channel.position(offset);
+        InputStream in = Channels.newInputStream(channel);
+        return new InputStream() {
+            private long left = length;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = in.read(b, off, (int) Math.min(len, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
+            }
+        };
+    }
+
+    @Override
+    public long storedExtent(String id) throws IOException {
+        try {
+            return Files.readAttributes(directory(id).resolve(DATA), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).size();
+        } catch (NoSuchFileException gone) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void discardBeyond(String id, long extent) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory(id).resolve(DATA), options(StandardOpenOption.WRITE))) {
+            if (channel.size() > extent) {
+                channel.truncate(extent);
+                channel.force(true);
+            }
+        }
+    }
+
+    @Override
+    public Path materialize(String id) throws IOException {
+        Path data = directory(id).resolve(DATA);
+        if (!Files.isRegularFile(data, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException("upload has no data file");
+        }
+        return data;
+    }
+
+    @Override
+    public List<StoredUpload> list() throws IOException {
+        List<StoredUpload> uploads = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!UploadIds.isValid(name) || !Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    Instant modified = modified(entry);
+                    Path state = entry.resolve(STATE);
+                    boolean hasState = Files.isRegularFile(state, LinkOption.NOFOLLOW_LINKS);
+                    if (hasState) {
+                        Instant stateModified = modified(state);
+                        modified = stateModified.isAfter(modified) ? stateModified : modified;
+                    }
+                    uploads.add(new StoredUpload(name, modified, hasState));
+                } catch (NoSuchFileException deletedMeanwhile) {
+                    // an upload finished while the directory was listed
+                }
+            }
+        }
+        return uploads;
+    }
+
+    @Override
+    public void delete(String id) throws IOException {
+        Path dir = directory(id);
+        synchronized (lock(id)) {
+            Files.deleteIfExists(dir.resolve(STATE));
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                Files.deleteIfExists(entry);
+            }
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    @Override
+    public long usableSpace() {
+        return rootStorage.usableSpace();
+    }
+
+    private Optional<StoredState> readStateLocked(Path dir) throws IOException {
+        Path state = dir.resolve(STATE);
+        if (Files.isSymbolicLink(state)) {
+            throw new IOException("state file is a symbolic link");
+        }
+        try {
+            String json = Files.readString(state, StandardCharsets.UTF_8);
+            return Optional.of(new StoredState(json, version(json)));
+        } catch (NoSuchFileException missing) {
+            return Optional.empty();
+        }
+    }
+
+    private void writeState(Path dir, String json) throws IOException {
+        Path tmp = dir.resolve(STATE_TMP);
+        Files.deleteIfExists(tmp);
+        try (FileChannel channel = createNew(tmp)) {
+            ByteBuffer bytes = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        Files.move(tmp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(dir);
+    }
+
+    private static FileChannel createNew(Path file) throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        if (POSIX) {
+            FileAttribute<Set<PosixFilePermission>> mode = PosixFilePermissions.asFileAttribute(FILE_MODE);
+            return FileChannel.open(file, options, mode);
+        }
+        return FileChannel.open(file, options);
+    }
+
+    private static Set<OpenOption> options(OpenOption mode) {
+        return Set.of(mode, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void forceDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException notSupportedHere) {
+            // some platforms cannot open a directory; the rename is still atomic there
+        }
+    }
+
+    private static Instant modified(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .lastModifiedTime().toInstant();
+    }
+
+    private Path directory(String id) {
+        return root.resolve(UploadIds.requireValid(id));
+    }
+
+    private Object lock(String id) {
+        return locks[Math.floorMod(id.hashCode(), STRIPES)];
+    }
+
+    private static String version(String json) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,865 @@
+package io.spillway.core.resumable;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.core.UploadRejectedException;
+import io.spillway.core.config.SpillwayConfig;
+import io.spillway.core.storage.LocalResumableStore;
+import io.spillway.core.storage.ResumableStore;
+import io.spillway.core.storage.UploadIds;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResumableUploadsTest {
+
+    private static final Duration STALL = Duration.ofSeconds(10);
+
+    @TempDir
+    Path tempRoot;
+
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private SpillwayConfig config;
+    private LocalResumableStore store;
+    private ResumableUploads uploads;
+
+    @BeforeEach
+    void open() throws Exception {
+        config = SpillwayConfig.custom().maxFileSize(8L << 20).maxRequestSize(8L << 20).diskReserve(0)
+                .stalledUploadTimeout(STALL).build();
+        store = LocalResumableStore.open(tempRoot);
+        uploads = reopen(store);
+    }
+
+    @AfterEach
+    void close() {
+        uploads.close();
+    }
+
+    private ResumableUploads reopen(ResumableStore backing) throws IOException {
+        return ResumableUploads.open(backing, tempRoot.resolve("resumable").resolve("staging"), config, clock);
+    }
+
+    // ---- creation limits
+
+    @Test
+    void create_overMaxFileSize_is413_andCreatesNothing() {
+        UploadRejectedException e = assertThrows(UploadRejectedException.class,
+                () -> uploads.create(spec((8L << 20) + 1)));
+        assertEquals(413, e.status());
+        assertEquals("upload of 8.0 MiB exceeds maxFileSize of 8.0 MiB", e.reason());
+        assertEquals(Map.of(), DiskSnapshot.of(tempRoot));
+        assertEquals(List.of(), uploadDirectories());
+    }
+
+    @Test
+    void create_overFreeDisk_is507_andCreatesNothing() throws Exception {
+        config = config.toBuilder().diskReserve(1000).build();
+        ResumableUploads tight = reopen(new ForwardingStore(store) {
+            @Override
+            public long usableSpace() {
+                return 1500;
+            }
+        });
+        assertEquals(507, assertThrows(UploadRejectedException.class, () -> tight.create(spec(501))).status());
+        assertEquals(List.of(), uploadDirectories());
+        assertEquals(500, tight.create(spec(500)).total());
+    }
+
+    // ---- Content-Range assembly
+
+    @Test
+    void shuffledChunks_withOneRetransmission_assembleExactlyOnce() throws Exception {
+        byte[] file = payload(1 << 20, 1);
+        UploadState state = uploads.create(spec(file.length));
+        List<long[]> chunks = slices(file.length, 100_000);
+        Collections.shuffle(chunks, new Random(7));
+        chunks.add(chunks.size() / 2, chunks.get(0));
+        int completions = 0;
+        for (long[] c : chunks) {
+            WriteOutcome outcome = sendRange(state.id(), file, c[0], c[1]);
+            completions += outcome.completed() ? 1 : 0;
+        }
+        assertEquals(1, completions);
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void exclusiveEnd_isAccepted_whenBodyLengthProvesIt() throws Exception {
+        byte[] file = payload(1000, 2);
+        UploadState state = uploads.create(spec(file.length));
+        uploads.writeRange(state.id(), null, ContentRange.parse("bytes 0-600/1000"), 600, slice(file, 0, 600));
+        WriteOutcome last = uploads.writeRange(state.id(), null, ContentRange.parse("bytes 600-1000/1000"), -1,
+                slice(file, 600, 1000));
+        assertTrue(last.completed());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void retransmission_withSameBytes_isIdempotent() throws Exception {
+        byte[] file = payload(1000, 3);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 500);
+        WriteOutcome again = sendRange(state.id(), file, 0, 500);
+        assertEquals(500, again.state().offset());
+        assertEquals(1, again.state().received().spanCount());
+    }
+
+    @Test
+    void retransmission_withOtherBytes_is409_andChangesNothing() throws Exception {
+        byte[] file = payload(1000, 4);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 500);
+        byte[] other = file.clone();
+        other[250] ^= 1;
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException e = assertThrows(UploadRejectedException.class,
+                () -> sendRange(state.id(), other, 0, 500));
+        assertEquals(409, e.status());
+        assertEquals("bytes 0-499 differ from the bytes already received", e.reason());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void overlappingChunk_withOtherBytes_is409_evenWhenMostlyNew() throws Exception {
+        byte[] file = payload(1000, 5);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 400, 500);
+        byte[] other = file.clone();
+        other[450] ^= 1;
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        assertEquals(409, assertThrows(UploadRejectedException.class,
+                () -> sendRange(state.id(), other, 0, 1000)).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertTrue(sendRange(state.id(), file, 0, 1000).completed(), "the same overlap with equal bytes completes");
+    }
+
+    @Test
+    void bodyShorterThanRange_is400_andChangesNothing() throws Exception {
+        byte[] file = payload(1000, 6);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 100);
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(),
+                null, ContentRange.parse("bytes 100-299/1000"), -1, slice(file, 100, 250)));
+        assertEquals(400, e.status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void bodyLongerThanRange_is400_andChangesNothing() throws Exception {
+        byte[] file = payload(1000, 7);
+        UploadState state = uploads.create(spec(file.length));
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(), null,
+                ContentRange.parse("bytes 0-99/1000"), -1, slice(file, 0, 300))).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void declaredLengthMismatch_is400_beforeReadingTheBody() throws Exception {
+        UploadState state = uploads.create(spec(1000));
+        InputStream untouchable = new InputStream() {
+            @Override
+            public int read() {
+                throw new AssertionError("body must not be read");
+            }
+        };
+        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(), null,
+                ContentRange.parse("bytes 0-99/1000"), 50, untouchable)).status());
+    }
+
+    @Test
+    void clientAbortMidChunk_is400_andKeepsNothing() throws Exception {
+        byte[] file = payload(1000, 8);
+        UploadState state = uploads.create(spec(file.length));
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(), null,
+                ContentRange.parse("bytes 0-999/1000"), 1000, abortingAfter(file, 600))).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(0, uploads.status(state.id(), null).offset());
+    }
+
+    @Test
+    void totalChangedBetweenChunks_is409_andChangesNothing() throws Exception {
+        byte[] file = payload(1000, 9);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 100);
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(),
+                null, ContentRange.parse("bytes 100-199/2000"), 100, slice(file, 100, 200)));
+        assertEquals(409, e.status());
+        assertEquals("total length changed from 1000 to 2000", e.reason());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void chunkAfterCompletion_is409_beforeAndAfterFinish() throws Exception {
+        byte[] file = payload(1000, 10);
+        UploadState state = uploads.create(spec(file.length));
+        assertTrue(sendRange(state.id(), file, 0, 1000).completed());
+        assertEquals(409, assertThrows(UploadRejectedException.class,
+                () -> sendRange(state.id(), file, 0, 1000)).status());
+        uploads.finish(state.id());
+        assertEquals(List.of(), uploadDirectories());
+        assertEquals(409, assertThrows(UploadRejectedException.class,
+                () -> sendRange(state.id(), file, 0, 1000)).status());
+        UploadGoneException gone = assertThrows(UploadGoneException.class, () -> uploads.status(state.id(), null));
+        assertEquals(UploadGoneException.Reason.COMPLETED, gone.why());
+        assertEquals(1000, gone.total());
+    }
+
+    @Test
+    void uploadWithGap_neverCompletes() throws Exception {
+        byte[] file = payload(1000, 11);
+        UploadState state = uploads.create(spec(file.length));
+        assertFalse(sendRange(state.id(), file, 0, 499).completed());
+        assertFalse(sendRange(state.id(), file, 500, 1000).completed());
+        assertFalse(sendRange(state.id(), file, 0, 499).completed());
+        UploadState now = uploads.status(state.id(), null);
+        assertEquals(499, now.offset());
+        assertEquals(999, now.received().byteCount());
+        assertFalse(now.complete());
+        assertTrue(sendRange(state.id(), file, 499, 500).completed());
+    }
+
+    @Test
+    void failedWriteToTheStore_is507_andLeavesNothingExtra() throws Exception {
+        byte[] file = payload(1000, 31);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 100);
+        ResumableUploads failing = reopen(new ForwardingStore(store) {
+            @Override
+            public void write(String id, long offset, InputStream bytes, long length) throws IOException {
+                super.write(id, offset, new LimitedInputStream(bytes, length / 2), length / 2);
+                throw new IOException("No space left on device");
+            }
+        });
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> failing.writeRange(state.id(),
+                null, ContentRange.parse("bytes 500-999/1000"), 500, slice(file, 500, 1000)));
+        assertEquals(507, e.status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(100, Files.size(store.root().resolve(state.id()).resolve("data")));
+    }
+
+    @Test
+    void tooManyGaps_is400() throws Exception {
+        uploads.limitSpans(20);
+        UploadState state = uploads.create(spec(10_000));
+        byte[] file = payload(10_000, 12);
+        for (int i = 0; i < 20; i++) {
+            sendRange(state.id(), file, 2L * i, 2L * i + 1);
+        }
+        assertEquals(400, assertThrows(UploadRejectedException.class,
+                () -> sendRange(state.id(), file, 5000, 5001)).status());
+        assertEquals(19, sendRange(state.id(), file, 1, 2).state().received().spanCount(), "filling a gap is allowed");
+    }
+
+    @Test
+    void malformedIds_are404_andTouchNothing() throws Exception {
+        uploads.create(spec(10));
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        for (String bad : List.of("../x", "%00", "\u0000", "x".repeat(10_240), "../" + UploadIds.newId(),
+                UploadIds.newId().toUpperCase(java.util.Locale.ROOT))) {
+            assertEquals(404, assertThrows(UploadRejectedException.class, () -> uploads.status(bad, null)).status());
+            assertEquals(404, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(bad, null,
+                    ContentRange.parse("bytes 0-1/10"), 2, slice(new byte[2], 0, 2))).status());
+            assertEquals(404, assertThrows(UploadRejectedException.class,
+                    () -> uploads.append(bad, null, 0, 2, slice(new byte[2], 0, 2), null)).status());
+            assertEquals(404, assertThrows(UploadRejectedException.class, () -> uploads.terminate(bad, null)).status());
+        }
+        assertEquals(404, assertThrows(UploadRejectedException.class,
+                () -> uploads.status(UploadIds.newId(), null)).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void anotherUsersUpload_is404() throws Exception {
+        UploadState mine = uploads.create(new NewUpload(UploadState.CONTENT_RANGE, 10, "f", "file",
+                "application/octet-stream", null, "alice", null));
+        assertEquals(404, assertThrows(UploadRejectedException.class, () -> uploads.status(mine.id(), "bob")).status());
+        assertEquals(404, assertThrows(UploadRejectedException.class, () -> uploads.status(mine.id(), null)).status());
+        assertEquals(404, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(mine.id(), "bob",
+                ContentRange.parse("bytes 0-9/10"), 10, slice(new byte[10], 0, 10))).status());
+        assertEquals(10, uploads.status(mine.id(), "alice").total());
+    }
+
+    // ---- concurrency
+
+    @Test
+    void eightConcurrentFinalChunks_completeExactlyOnce() throws Exception {
+        byte[] file = payload(400_000, 13);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 300_000);
+        CountDownLatch refused = new CountDownLatch(7);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Object>> results = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    InputStream held = new GatedStream(slice(file, 300_000, 400_000), refused);
+                    try {
+                        return uploads.writeRange(state.id(), null, ContentRange.parse("bytes 300000-399999/400000"),
+                                100_000, held);
+                    } catch (UploadRejectedException e) {
+                        refused.countDown();
+                        return e.status();
+                    }
+                }));
+            }
+            int completed = 0;
+            List<Object> statuses = new ArrayList<>();
+            for (Future<Object> f : results) {
+                Object r = f.get(30, TimeUnit.SECONDS);
+                if (r instanceof WriteOutcome outcome && outcome.completed()) {
+                    completed++;
+                } else {
+                    statuses.add(r);
+                }
+            }
+            assertEquals(1, completed);
+            assertEquals(Collections.nCopies(7, 423), statuses);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(DiskSnapshot.sha256(file), DiskSnapshot.sha256(uploads.completedFile(state.id())));
+        assertEquals(0, stagingFiles());
+    }
+
+    @Test
+    void stalledWriter_isTakenOver_afterTheTimeout_andDiscardsItsBytes() throws Exception {
+        byte[] file = payload(100_000, 14);
+        UploadState state = uploads.create(spec(file.length));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        InputStream stalling = new InputStream() {
+            private final InputStream data = slice(file, 0, 100_000);
+            private int served;
+
+            @Override
+            public int read() throws IOException {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (served >= 1000) {
+                    started.countDown();
+                    await(resume);
+                }
+                int n = data.read(b, off, Math.min(len, 1000));
+                served += Math.max(n, 0);
+                return n;
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> stalled = pool.submit(() -> {
+                try {
+                    return uploads.writeRange(state.id(), null, ContentRange.parse("bytes 0-99999/100000"), 100_000,
+                            stalling);
+                } catch (UploadRejectedException e) {
+                    return e;
+                }
+            });
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            UploadRejectedException busy = assertThrows(UploadRejectedException.class,
+                    () -> sendRange(state.id(), file, 0, 100_000));
+            assertEquals(423, busy.status());
+            clock.advance(STALL);
+            assertTrue(sendRange(state.id(), file, 0, 100_000).completed(), "the retry takes the stalled lease over");
+            resume.countDown();
+            Object late = stalled.get(10, TimeUnit.SECONDS);
+            assertTrue(late instanceof UploadRejectedException e && e.status() == 423, String.valueOf(late));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(0, stagingFiles());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void status_whileAWriterIsActive_waitsForTheSettledOffset() throws Exception {
+        byte[] file = payload(100_000, 30);
+        UploadState state = uploads.create(tusSpec(file.length));
+        CountDownLatch gate = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<WriteOutcome> writer = pool.submit(() -> uploads.append(state.id(), null, 0, 60_000,
+                    new GatedStream(slice(file, 0, 60_000), gate), null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stagingFiles() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            CompletableFuture.runAsync(gate::countDown, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
+            assertEquals(60_000, uploads.status(state.id(), null).offset(), "status waits for the writer to end");
+            assertEquals(60_000, writer.get(10, TimeUnit.SECONDS).state().offset());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void status_whileAWriterKeepsWriting_is423_afterTheStallTimeout() throws Exception {
+        config = config.toBuilder().stalledUploadTimeout(Duration.ofMillis(300)).build();
+        uploads.close();
+        uploads = reopen(store);
+        UploadState state = uploads.create(tusSpec(1_000_000));
+        CountDownLatch done = new CountDownLatch(1);
+        InputStream trickle = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (done.getCount() == 0) {
+                    return -1;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                clock.advance(Duration.ofMillis(1));
+                b[off] = 1;
+                return 1;
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<WriteOutcome> writer = pool.submit(() -> uploads.append(state.id(), null, 0, -1, trickle, null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (stagingFiles() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(423, assertThrows(UploadRejectedException.class,
+                    () -> uploads.status(state.id(), null)).status());
+            done.countDown();
+            assertTrue(writer.get(10, TimeUnit.SECONDS).state().offset() > 0);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void findOrCreate_concurrentSameKey_sharesOneUpload() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<ResumableUploads.Found>> found = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                found.add(pool.submit(() -> uploads.findOrCreate(new NewUpload(UploadState.CONTENT_RANGE, 100, "a.bin",
+                        "file", "application/octet-stream", null, null, "key-1"))));
+            }
+            String id = found.get(0).get().state().id();
+            int created = 0;
+            for (Future<ResumableUploads.Found> f : found) {
+                assertEquals(id, f.get().state().id());
+                created += f.get().created() ? 1 : 0;
+            }
+            assertEquals(1, created);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, uploadDirectories().size());
+    }
+
+    // ---- tus append
+
+    @Test
+    void append_sequential_completesAtTheLength() throws Exception {
+        byte[] file = payload(3000, 15);
+        UploadState state = uploads.create(tusSpec(file.length));
+        assertFalse(uploads.append(state.id(), null, 0, 1000, slice(file, 0, 1000), null).completed());
+        assertFalse(uploads.append(state.id(), null, 1000, -1, slice(file, 1000, 2500), null).completed());
+        assertTrue(uploads.append(state.id(), null, 2500, 500, slice(file, 2500, 3000), null).completed());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void append_wrongOffset_is409() throws Exception {
+        byte[] file = payload(3000, 16);
+        UploadState state = uploads.create(tusSpec(file.length));
+        uploads.append(state.id(), null, 0, 1000, slice(file, 0, 1000), null);
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException e = assertThrows(UploadRejectedException.class,
+                () -> uploads.append(state.id(), null, 500, 500, slice(file, 500, 1000), null));
+        assertEquals(409, e.status());
+        assertEquals("Upload-Offset 500 does not match the stored offset 1000", e.reason());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void append_pastTheLength_is413_declaredOrCounted() throws Exception {
+        byte[] file = payload(3000, 17);
+        UploadState state = uploads.create(tusSpec(1000));
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        assertEquals(413, assertThrows(UploadRejectedException.class,
+                () -> uploads.append(state.id(), null, 0, 1001, slice(file, 0, 1001), null)).status());
+        assertEquals(413, assertThrows(UploadRejectedException.class,
+                () -> uploads.append(state.id(), null, 0, -1, slice(file, 0, 3000), null)).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void append_checksum_mismatchIs460_matchIsStored() throws Exception {
+        byte[] file = payload(1000, 18);
+        UploadState state = uploads.create(tusSpec(file.length));
+        byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(java.util.Arrays.copyOfRange(file, 0, 500));
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        byte[] wrong = sha1.clone();
+        wrong[0] ^= 1;
+        assertEquals(460, assertThrows(UploadRejectedException.class, () -> uploads.append(state.id(), null, 0, 500,
+                slice(file, 0, 500), new Checksum("SHA-1", wrong))).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(500, uploads.append(state.id(), null, 0, 500, slice(file, 0, 500), new Checksum("SHA-1", sha1))
+                .state().offset());
+    }
+
+    @Test
+    void append_interrupted_keepsWhatArrived_unlessChecksummed() throws Exception {
+        byte[] file = payload(1000, 19);
+        UploadState state = uploads.create(tusSpec(file.length));
+        byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(file);
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.append(state.id(), null, 0, 1000,
+                abortingAfter(file, 600), new Checksum("SHA-1", sha1))).status());
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(400, assertThrows(UploadRejectedException.class,
+                () -> uploads.append(state.id(), null, 0, -1, abortingAfter(file, 600), null)).status());
+        assertEquals(600, uploads.status(state.id(), null).offset());
+        assertTrue(uploads.append(state.id(), null, 600, 400, slice(file, 600, 1000), null).completed());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void zeroLengthUpload_isCompleteAtCreation() throws Exception {
+        UploadState state = uploads.create(tusSpec(0));
+        assertTrue(state.complete());
+        assertEquals(0, Files.size(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void terminate_deletesEverything_andLaterAccessIs410() throws Exception {
+        UploadState state = uploads.create(tusSpec(1000));
+        uploads.append(state.id(), null, 0, 10, slice(new byte[10], 0, 10), null);
+        uploads.terminate(state.id(), null);
+        assertEquals(List.of(), uploadDirectories());
+        UploadGoneException gone = assertThrows(UploadGoneException.class, () -> uploads.status(state.id(), null));
+        assertEquals(410, gone.status());
+        assertEquals(UploadGoneException.Reason.TERMINATED, gone.why());
+    }
+
+    // ---- expiry
+
+    @Test
+    void sweep_afterExpiry_removesEveryByteAndStateFile() throws Exception {
+        byte[] file = payload(100_000, 20);
+        UploadState abandoned = uploads.create(spec(file.length));
+        sendRange(abandoned.id(), file, 0, 60_000);
+        clock.advance(Duration.ofHours(23));
+        UploadState active = uploads.create(spec(file.length));
+        assertEquals(0, uploads.sweep());
+        clock.advance(Duration.ofHours(1));
+        assertEquals(1, uploads.sweep());
+        assertEquals(List.of(active.id()), uploadDirectories());
+        assertEquals(Map.of(active.id() + "/data", DiskSnapshot.sha256(new byte[0]),
+                active.id() + "/state.json", DiskSnapshot.sha256(store.root().resolve(active.id()).resolve("state.json"))),
+                DiskSnapshot.of(store.root()));
+        assertEquals(UploadGoneException.Reason.EXPIRED, assertThrows(UploadGoneException.class,
+                () -> uploads.status(abandoned.id(), null)).why());
+        clock.advance(Duration.ofHours(24));
+        assertEquals(1, uploads.sweep());
+        assertEquals(Map.of(), DiskSnapshot.of(tempRoot));
+    }
+
+    @Test
+    void expiry_isSlidingFromTheLastStoredBytes() throws Exception {
+        byte[] file = payload(1000, 21);
+        UploadState state = uploads.create(spec(file.length));
+        clock.advance(Duration.ofHours(20));
+        sendRange(state.id(), file, 0, 100);
+        clock.advance(Duration.ofHours(20));
+        assertEquals(0, uploads.sweep());
+        assertEquals(100, uploads.status(state.id(), null).offset());
+    }
+
+    @Test
+    void expiredUpload_accessedBeforeTheSweep_is410_andDeleted() throws Exception {
+        UploadState state = uploads.create(spec(1000));
+        clock.advance(Duration.ofHours(24));
+        assertEquals(410, assertThrows(UploadRejectedException.class, () -> uploads.status(state.id(), null)).status());
+        assertEquals(List.of(), uploadDirectories());
+    }
+
+    @Test
+    void sweep_removesOrphansWithoutState_onlyOnceOldEnough() throws Exception {
+        String orphan = UploadIds.newId();
+        Path dir = Files.createDirectory(store.root().resolve(orphan));
+        Files.write(dir.resolve("data"), new byte[100]);
+        assertEquals(0, uploads.sweep());
+        clock.advance(Duration.ofDays(3650));
+        assertEquals(1, uploads.sweep());
+        assertEquals(List.of(), uploadDirectories());
+    }
+
+    @Test
+    void sweeper_runsInTheBackground() throws Exception {
+        UploadState state = uploads.create(spec(1000));
+        clock.advance(Duration.ofHours(25));
+        uploads.startSweeping(Duration.ofMillis(20));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!uploadDirectories().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), uploadDirectories(), "upload " + state.id() + " should be swept");
+    }
+
+    // ---- crash recovery
+
+    @Test
+    void reopen_dropsUnrecordedBytesAndStagingLeftovers() throws Exception {
+        byte[] file = payload(1000, 22);
+        UploadState state = uploads.create(spec(file.length));
+        sendRange(state.id(), file, 0, 100);
+        sendRange(state.id(), file, 200, 300);
+        Path data = store.root().resolve(state.id()).resolve("data");
+        try (RandomAccessFile raf = new RandomAccessFile(data.toFile(), "rw")) {
+            raf.seek(300);
+            raf.write(payload(200, 99));
+        }
+        Path staging = tempRoot.resolve("resumable").resolve("staging");
+        Files.write(staging.resolve("spw-0123456789abcdef0123456789abcdef.chunk"), new byte[5000]);
+        uploads.close();
+        uploads = reopen(store);
+        assertEquals(300, Files.size(data));
+        assertEquals(0, stagingFiles());
+        UploadState recovered = uploads.status(state.id(), null);
+        assertEquals(List.of(new ByteRange(0, 100), new ByteRange(200, 300)), recovered.received().spans());
+    }
+
+    @Test
+    void reopen_clipsStateToTheBytesReallyStored() throws Exception {
+        byte[] file = payload(1000, 23);
+        UploadState state = uploads.create(tusSpec(file.length));
+        uploads.append(state.id(), null, 0, 800, slice(file, 0, 800), null);
+        Path data = store.root().resolve(state.id()).resolve("data");
+        try (RandomAccessFile raf = new RandomAccessFile(data.toFile(), "rw")) {
+            raf.setLength(650);
+        }
+        uploads.close();
+        uploads = reopen(store);
+        assertEquals(650, uploads.status(state.id(), null).offset());
+        assertTrue(uploads.append(state.id(), null, 650, 350, slice(file, 650, 1000), null).completed());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void reopen_completeButNeverHandedOn_becomesResumable() throws Exception {
+        byte[] file = payload(1000, 24);
+        UploadState state = uploads.create(spec(file.length));
+        assertTrue(sendRange(state.id(), file, 0, 1000).completed());
+        uploads.close();
+        uploads = reopen(store);
+        UploadState recovered = uploads.status(state.id(), null);
+        assertFalse(recovered.complete());
+        assertTrue(recovered.fullyReceived());
+        assertTrue(sendRange(state.id(), file, 500, 1000).completed());
+    }
+
+    // ---- helpers
+
+    private WriteOutcome sendRange(String id, byte[] file, long from, long to) throws IOException {
+        ContentRange range = new ContentRange(from, to - 1, file.length);
+        return uploads.writeRange(id, null, range, to - from, slice(file, from, to));
+    }
+
+    private static NewUpload spec(long total) {
+        return new NewUpload(UploadState.CONTENT_RANGE, total, "f.bin", "file", "application/octet-stream", null, null,
+                null);
+    }
+
+    private static NewUpload tusSpec(long total) {
+        return new NewUpload(UploadState.TUS, total, "f.bin", "file", "application/octet-stream", "", null, null);
+    }
+
+    private static List<long[]> slices(long total, long size) {
+        List<long[]> chunks = new ArrayList<>();
+        for (long from = 0; from < total; from += size) {
+            chunks.add(new long[] {from, Math.min(total, from + size)});
+        }
+        return chunks;
+    }
+
+    static byte[] payload(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static InputStream slice(byte[] file, long from, long to) {
+        return new ByteArrayInputStream(file, (int) from, (int) (to - from));
+    }
+
+    private static InputStream abortingAfter(byte[] file, int bytes) {
+        return new InputStream() {
+            private int served;
+
+            @Override
+            public int read() throws IOException {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (served >= bytes) {
+                    throw new IOException("connection reset by peer");
+                }
+                int n = Math.min(len, bytes - served);
+                System.arraycopy(file, served, b, off, n);
+                served += n;
+                return n;
+            }
+        };
+    }
+
+    private List<String> uploadDirectories() {
+        try (Stream<Path> entries = Files.list(store.root())) {
+            return entries.map(p -> p.getFileName().toString()).filter(UploadIds::isValid).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private long stagingFiles() throws IOException {
+        try (Stream<Path> entries = Files.list(tempRoot.resolve("resumable").resolve("staging"))) {
+            return entries.count();
+        }
+    }
+
+    private static void await(CountDownLatch latch) throws IOException {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IOException("test gate never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** A body that releases its bytes only after the other requests were refused. */
+    private static final class GatedStream extends InputStream {
+        private final InputStream data;
+        private final CountDownLatch gate;
+
+        GatedStream(InputStream data, CountDownLatch gate) {
+            this.data = data;
+            this.gate = gate;
+        }
+
+        @Override
+        public int read() throws IOException {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            await(gate);
+            return data.read(b, off, len);
+        }
+    }
+
+    /** Delegates every operation, so a test can override one. */
+    private static class ForwardingStore implements ResumableStore {
+        private final ResumableStore delegate;
+
+        ForwardingStore(ResumableStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void create(String id, String stateJson) throws IOException {
+            delegate.create(id, stateJson);
+        }
+
+        @Override
+        public Optional<StoredState> readState(String id) throws IOException {
+            return delegate.readState(id);
+        }
+
+        @Override
+        public Optional<String> replaceState(String id, String expectedVersion, String stateJson) throws IOException {
+            return delegate.replaceState(id, expectedVersion, stateJson);
+        }
+
+        @Override
+        public void write(String id, long offset, InputStream bytes, long length) throws IOException {
+            delegate.write(id, offset, bytes, length);
+        }
+
+        @Override
+        public InputStream read(String id, long offset, long length) throws IOException {
+            return delegate.read(id, offset, length);
+        }
+
+        @Override
+        public long storedExtent(String id) throws IOException {
+            return delegate.storedExtent(id);
+        }
+
+        @Override
+        public void discardBeyond(String id, long extent) throws IOException {
+            delegate.discardBeyond(id, extent);
+        }
+
+        @Override
+        public Path materialize(String id) throws IOException {
+            return delegate.materialize(id);
+        }
+
+        @Override
+        public List<StoredUpload> list() throws IOException {
+            return delegate.list();
+        }
+
+        @Override
+        public void delete(String id) throws IOException {
+            delegate.delete(id);
+        }
+
+        @Override
+        public long usableSpace() throws IOException {
+            return delegate.usableSpace();
+        }
+    }
+}

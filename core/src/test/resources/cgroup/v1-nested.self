@@ -1,0 +1,2 @@
+9:name=systemd:/docker/abc
+4:memory:/docker/abc

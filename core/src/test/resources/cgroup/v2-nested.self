@@ -1,0 +1,1 @@
+0::/system.slice/app.service

@@ -1,0 +1,294 @@
+package io.spillway.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.core.json.Json;
+import io.spillway.core.storage.TempStorage;
+import io.spillway.s3.testing.Bucket;
+import io.spillway.s3.testing.CuttingProxy;
+import io.spillway.s3.testing.GeneratedStream;
+import io.spillway.s3.testing.Node;
+import io.spillway.s3.testing.RecordingServlet;
+import io.spillway.s3.testing.S3ProxyServer;
+import io.tus.java.client.ProtocolException;
+import io.tus.java.client.TusClient;
+import io.tus.java.client.TusUpload;
+import io.tus.java.client.TusUploader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Two Tomcat nodes with {@code storage=s3} share one bucket of a real S3 API server (s3proxy), as
+ * servers behind a load balancer without sticky sessions do: every request of an upload may land
+ * on either node.
+ */
+class TwoNodeResumableTest {
+
+    private static final String BUCKET = "shared-uploads";
+    private static final long MIB = 1L << 20;
+    private static final int PAYLOAD = 5 << 20;
+
+    @TempDir
+    static Path shared;
+    private static S3ProxyServer s3proxy;
+    private static S3Client inspector;
+
+    @TempDir
+    Path temp;
+
+    private final RecordingServlet appA = new RecordingServlet();
+    private final RecordingServlet appB = new RecordingServlet();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private String prefix;
+
+    @BeforeAll
+    static void startS3() throws Exception {
+        S3ProxyServer.useTestCredentials();
+        s3proxy = S3ProxyServer.start(shared.resolve("s3"), BUCKET);
+        inspector = s3proxy.client();
+    }
+
+    @AfterAll
+    static void stopS3() throws Exception {
+        inspector.close();
+        s3proxy.close();
+    }
+
+    @BeforeEach
+    void choosePrefix() {
+        prefix = "cluster-" + TempStorage.newId().substring(0, 8) + "/";
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        Collections.reverse(opened);
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void tusUpload_alternatingNodes_interrupted_resumesOnTheOtherNode_andTheApplicationGetsTheWholeFile()
+            throws Exception {
+        long size = 64 * MIB;
+        long seed = 64;
+        Node[] nodes = {node("a", appA, Map.of()), node("b", appB, Map.of())};
+        TusClient client = new TusClient();
+        client.setUploadCreationURL(nodes[0].uri("/upload").toURL());
+        TusUploader creating = client.createUpload(source(seed, size));
+        String path = creating.getUploadURL().getPath();
+        long offset = sendOneRequest(creating, size);
+        int request = 1;
+        boolean cut = false;
+        while (offset < size) {
+            Node node = nodes[request % 2];
+            if (request == 5 && !cut) {
+                CuttingProxy proxy = new CuttingProxy(node.port());
+                opened.add(proxy);
+                proxy.armAfter(PAYLOAD / 2);
+                URL viaProxy = URI.create("http://127.0.0.1:" + proxy.port() + path).toURL();
+                assertThrows(Exception.class, () -> sendOneRequest(
+                        client.beginOrResumeUploadFromURL(source(seed, size), viaProxy), size));
+                assertTrue(proxy.didCut());
+                cut = true;
+                request++;
+                continue;
+            }
+            offset = sendWithRetries(client, node.uri(path).toURL(), seed, size);
+            request++;
+        }
+        assertTrue(cut);
+        assertTrue(request >= 14, "requests alternated between the nodes: " + request);
+        List<Map<String, Object>> deliveries = new ArrayList<>(appA.deliveries);
+        deliveries.addAll(appB.deliveries);
+        assertEquals(1, deliveries.size(), "exactly one node hands the file to its application");
+        assertEquals(List.of(Map.of("name", "file", "fileName", "random.bin", "contentType", "application/x-test",
+                "size", size, "sha256", GeneratedStream.sha256Of(seed, size))), deliveries.get(0).get("parts"));
+        awaitBucketEmpty();
+    }
+
+    @Test
+    void contentRangeSlicesOfOneMib_spreadOverBothNodes_assembleCorrectly() throws Exception {
+        long total = 12 * MIB + 5;
+        long seed = 12;
+        Node[] nodes = {node("a", appA, Map.of()), node("b", appB, Map.of())};
+        byte[] file = GeneratedStream.bytes(seed, (int) total);
+        List<Long> starts = new ArrayList<>();
+        for (long start = MIB; start < total; start += MIB) {
+            starts.add(start);
+        }
+        Collections.shuffle(starts, new Random(8));
+        starts.add(0, 0L);
+        String id = null;
+        HttpResponse<String> last = null;
+        for (int i = 0; i < starts.size(); i++) {
+            long start = starts.get(i);
+            long end = Math.min(total, start + MIB);
+            HttpRequest.Builder put = HttpRequest.newBuilder(nodes[i % 2].uri("/upload"))
+                    .header("Content-Range", "bytes " + start + "-" + (end - 1) + "/" + total)
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Content-Disposition", "attachment; filename=\"slices.bin\"")
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(file, (int) start, (int) (end - start)));
+            if (id != null) {
+                put.header("Upload-Id", id);
+            }
+            last = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, last.statusCode(), last.body());
+            id = last.headers().firstValue("Upload-Id").orElse(id);
+            assertNotNull(id);
+        }
+        Map<String, Object> seen = Json.parseObject(last.body());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> part = ((List<Map<String, Object>>) seen.get("parts")).get(0);
+        assertEquals("slices.bin", part.get("fileName"));
+        assertEquals(total, part.get("size"));
+        assertEquals(GeneratedStream.sha256Of(seed, total), part.get("sha256"));
+        assertEquals(1, appA.deliveries.size() + appB.deliveries.size());
+        awaitBucketEmpty();
+    }
+
+    @Test
+    void expiredUpload_isSweptFromTheBucket_noMultipartUpload_noStateObject() throws Exception {
+        Node a = node("a", appA, Map.of("uploadExpiry", "10s"));
+        node("b", appB, Map.of("uploadExpiry", "10s"));
+        TusClient client = new TusClient();
+        client.setUploadCreationURL(a.uri("/upload").toURL());
+        sendOneRequest(client.createUpload(source(3, 12 * MIB)), 12 * MIB);
+        assertEquals(1, Bucket.multipartUploads(inspector, BUCKET, prefix).size());
+        assertTrue(Bucket.keys(inspector, BUCKET, prefix).stream().anyMatch(k -> k.startsWith(prefix + "state/")));
+        awaitBucketEmpty();
+        assertEquals(0, appA.deliveries.size() + appB.deliveries.size());
+    }
+
+    @Test
+    void storeGoesAwayMidUpload_theChunkIs503WithAReason_andTheUploadCompletesOnceItIsBack() throws Exception {
+        long size = 12 * MIB;
+        long seed = 99;
+        Path data = temp.resolve("own-s3");
+        S3ProxyServer own = S3ProxyServer.start(data, BUCKET);
+        int port = own.endpoint().getPort();
+        Node a = node("a", appA, Map.of("s3Endpoint", own.endpoint().toString()));
+        Node b = node("b", appB, Map.of("s3Endpoint", own.endpoint().toString()));
+        TusClient client = new TusClient();
+        client.setUploadCreationURL(a.uri("/upload").toURL());
+        TusUploader creating = client.createUpload(source(seed, size));
+        String path = creating.getUploadURL().getPath();
+        assertEquals(PAYLOAD, sendOneRequest(creating, size));
+        own.close();
+
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(b.uri(path))
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(new byte[1024]))
+                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", String.valueOf(PAYLOAD))
+                .header("Content-Type", "application/offset+octet-stream").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("object store unavailable while reading upload state"), refused.body());
+
+        try (S3ProxyServer back = S3ProxyServer.start(data, BUCKET, port); S3Client s3 = back.client()) {
+            long offset = PAYLOAD;
+            while (offset < size) {
+                offset = sendWithRetries(client, b.uri(path).toURL(), seed, size);
+            }
+            assertEquals(1, appB.deliveries.size());
+            assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
+                    appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while ((!Bucket.keys(s3, BUCKET, prefix).isEmpty() || !Bucket.multipartUploads(s3, BUCKET, prefix).isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertEquals(List.of(), Bucket.keys(s3, BUCKET, prefix));
+            assertEquals(List.of(), Bucket.multipartUploads(s3, BUCKET, prefix));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
+    private Node node(String name, RecordingServlet app, Map<String, String> extra) throws Exception {
+        Map<String, String> params = new HashMap<>(Map.of(
+                "tempDirectory", temp.resolve(name).toString(),
+                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0",
+                "storage", "s3", "s3Endpoint", s3proxy.endpoint().toString(), "s3Bucket", BUCKET,
+                "s3PathStyle", "true", "s3Prefix", prefix, "s3PartSize", "5MiB"));
+        params.putAll(extra);
+        Node node = Node.start(params, app);
+        opened.add(node);
+        return node;
+    }
+
+    /** Sends the bytes up to the next multiple of the request size in one PATCH. */
+    private static long sendOneRequest(TusUploader uploader, long size) throws Exception {
+        uploader.setChunkSize(256 << 10);
+        uploader.setRequestPayloadSize(PAYLOAD);
+        long target = Math.min(size, (uploader.getOffset() / PAYLOAD + 1) * PAYLOAD);
+        while (uploader.getOffset() < target && uploader.uploadChunk() > -1) {
+            // one request
+        }
+        uploader.finish();
+        return uploader.getOffset();
+    }
+
+    /**
+     * One request on a node, retried after 409 or 423: right after a cut, the node that received
+     * the cut request may still be committing what arrived, and the client then resumes from the
+     * offset that the store settles on.
+     */
+    private static long sendWithRetries(TusClient client, URL url, long seed, long size) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return sendOneRequest(client.beginOrResumeUploadFromURL(source(seed, size), url), size);
+            } catch (ProtocolException e) {
+                int status = e.getCausingConnection() == null ? -1 : e.getCausingConnection().getResponseCode();
+                if (attempt >= 5 || status != 409 && status != 423) {
+                    throw e;
+                }
+                Thread.sleep(300L * (attempt + 1));
+            }
+        }
+    }
+
+    private static TusUpload source(long seed, long size) {
+        TusUpload upload = new TusUpload();
+        upload.setSize(size);
+        upload.setInputStream(new GeneratedStream(seed, size));
+        upload.setFingerprint("generated-" + seed + "-" + size);
+        upload.setMetadata(Map.of("filename", "random.bin", "filetype", "application/x-test"));
+        return upload;
+    }
+
+    private void awaitBucketEmpty() throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Bucket.keys(inspector, BUCKET, prefix).isEmpty()
+                    && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
+    }
+}

@@ -1,0 +1,120 @@
+package io.spillway.s3.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * (Copied from the servlet-filter tests.) A TCP proxy on 127.0.0.1 that forwards to a server and, once armed, closes a connection in the
+ * middle of a request body: after {@code cutAfter} bytes sent by clients in total, both sides of
+ * the connection carrying that byte are closed, as a dropped network would.
+ */
+public final class CuttingProxy implements AutoCloseable {
+
+    private final ServerSocket listener;
+    private final int target;
+    private final AtomicLong upstreamBytes = new AtomicLong();
+    private final AtomicBoolean cut = new AtomicBoolean();
+    private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private volatile long cutAfter = Long.MAX_VALUE;
+
+    public CuttingProxy(int targetPort) throws IOException {
+        this.target = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "cutting-proxy");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Cuts the connection that carries the client byte number {@code bytes} (counted from now on). */
+    public void armAfter(long bytes) {
+        upstreamBytes.set(0);
+        cut.set(false);
+        cutAfter = bytes;
+    }
+
+    public void disarm() {
+        cutAfter = Long.MAX_VALUE;
+    }
+
+    /** Whether a connection was cut since the proxy was armed. */
+    public boolean didCut() {
+        return cut.get();
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
+                sockets.add(client);
+                sockets.add(server);
+                pump(client, server, true);
+                pump(server, client, false);
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to, boolean upstream) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    if (upstream) {
+                        long before = upstreamBytes.getAndAdd(n);
+                        if (before + n >= cutAfter) {
+                            int keep = (int) Math.max(0, cutAfter - before);
+                            out.write(buffer, 0, keep);
+                            out.flush();
+                            cut.set(true);
+                            cutAfter = Long.MAX_VALUE;
+                            closeQuietly(from);
+                            closeQuietly(to);
+                            return;
+                        }
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException gone) {
+                // one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+            }
+        }, "cutting-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void closeQuietly(Socket socket) {
+        sockets.remove(socket);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Socket socket : sockets) {
+            closeQuietly(socket);
+        }
+    }
+}

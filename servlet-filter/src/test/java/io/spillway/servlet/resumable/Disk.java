@@ -1,0 +1,73 @@
+package io.spillway.servlet.resumable;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/** What is on disk under a directory: every regular file and its SHA-256. */
+final class Disk {
+
+    private Disk() {
+    }
+
+    static Map<String, String> snapshot(Path root) {
+        Map<String, String> files = new TreeMap<>();
+        if (!Files.exists(root)) {
+            return files;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.filter(Files::isRegularFile).forEach(p -> files.put(root.relativize(p).toString(), sha256(p)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    /** Waits until no regular file is left under the directory; returns what is left at the end. */
+    static Map<String, String> awaitEmpty(Path root) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Map<String, String> left = snapshot(root);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            left = snapshot(root);
+        }
+        return left;
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            if (!Files.exists(file)) {
+                return "deleted";
+            }
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(byte[] bytes, int offset, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(bytes, offset, length);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

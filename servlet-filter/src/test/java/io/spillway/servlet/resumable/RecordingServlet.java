@@ -1,0 +1,72 @@
+package io.spillway.servlet.resumable;
+
+import io.spillway.core.json.Json;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.Part;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The application: an ordinary form-upload servlet ({@code doPost}, {@code getParts()}) that
+ * digests every part, answers what it saw as JSON and remembers it for the test.
+ */
+final class RecordingServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    final transient ConcurrentLinkedQueue<Map<String, Object>> deliveries = new ConcurrentLinkedQueue<>();
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response)
+            throws IOException, ServletException {
+        Map<String, Object> seen = new LinkedHashMap<>();
+        seen.put("contentType", request.getContentType());
+        List<Object> parts = new ArrayList<>();
+        for (Part part : request.getParts()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", part.getName());
+            p.put("fileName", part.getSubmittedFileName());
+            p.put("contentType", part.getContentType());
+            p.put("size", part.getSize());
+            p.put("sha256", sha256(part));
+            parts.add(p);
+        }
+        seen.put("parts", parts);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        request.getParameterMap().forEach((k, v) -> parameters.put(k, List.of(v)));
+        seen.put("parameters", parameters);
+        seen.put("contentRange", request.getHeader("Content-Range"));
+        deliveries.add(seen);
+        byte[] body = Json.write(seen).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static String sha256(Part part) throws IOException {
+        try (InputStream in = part.getInputStream()) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.spillway.servlet.resumable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.servlet.testing.GeneratedStream;
+import io.tus.java.client.ProtocolException;
+import io.tus.java.client.TusClient;
+import io.tus.java.client.TusExecutor;
+import io.tus.java.client.TusURLMemoryStore;
+import io.tus.java.client.TusUpload;
+import io.tus.java.client.TusUploader;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The official Java tus client (not written here) uploads 64 MiB in 5 MiB requests through
+ * {@code MemoryAwareUploadFilter}; the connection is cut in the middle of a request, the client
+ * resumes from the offset the server reports, and the application receives one Part with the
+ * source's SHA-256.
+ */
+class TusClientResumeTest {
+
+    private static final long SIZE = 64L << 20;
+    private static final long SEED = 64;
+    private static final int PAYLOAD = 5 << 20;
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void interruptedUpload_resumes_andTheApplicationReceivesTheWholeFile() throws Exception {
+        RecordingServlet app = new RecordingServlet();
+        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
+                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+             CuttingProxy proxy = new CuttingProxy(server.port())) {
+            TusClient client = new TusClient();
+            client.setUploadCreationURL(new URL("http://127.0.0.1:" + proxy.port() + "/upload"));
+            client.enableResuming(new TusURLMemoryStore());
+
+            proxy.armAfter(4L * PAYLOAD + PAYLOAD / 2);
+            TusUploader first = client.resumeOrCreateUpload(source());
+            first.setChunkSize(256 << 10);
+            first.setRequestPayloadSize(PAYLOAD);
+            assertThrows(IOException.class, () -> {
+                while (first.uploadChunk() > -1) {
+                    // the proxy cuts the fifth request in its middle
+                }
+                first.finish();
+            });
+            assertTrue(proxy.didCut());
+            assertEquals(0, app.deliveries.size());
+
+            AtomicLong resumedAt = new AtomicLong(-1);
+            TusExecutor executor = new TusExecutor() {
+                @Override
+                protected void makeAttempt() throws ProtocolException, IOException {
+                    TusUploader uploader = client.resumeOrCreateUpload(source());
+                    resumedAt.compareAndSet(-1, uploader.getOffset());
+                    uploader.setChunkSize(256 << 10);
+                    uploader.setRequestPayloadSize(PAYLOAD);
+                    while (uploader.uploadChunk() > -1) {
+                        // upload the rest
+                    }
+                    uploader.finish();
+                }
+            };
+            executor.setDelays(new int[] {200, 500, 1000, 2000});
+            assertTrue(executor.makeAttempts());
+
+            assertTrue(resumedAt.get() >= 4L * PAYLOAD && resumedAt.get() < 5L * PAYLOAD,
+                    "resumed from the server's offset, which keeps the bytes of the cut request: " + resumedAt);
+            assertEquals(1, app.deliveries.size());
+            assertEquals(List.of(Map.of("name", "file", "fileName", "random.bin", "contentType", "application/x-test",
+                    "size", SIZE, "sha256", GeneratedStream.sha256Of(SEED, SIZE))), app.deliveries.peek().get("parts"));
+        }
+        assertEquals(Map.of(), Disk.awaitEmpty(tempDir));
+    }
+
+    private static TusUpload source() {
+        TusUpload upload = new TusUpload();
+        upload.setSize(SIZE);
+        upload.setInputStream(new GeneratedStream(SEED, SIZE));
+        upload.setFingerprint("generated-" + SEED + "-" + SIZE);
+        upload.setMetadata(Map.of("filename", "random.bin", "filetype", "application/x-test"));
+        return upload;
+    }
+}
