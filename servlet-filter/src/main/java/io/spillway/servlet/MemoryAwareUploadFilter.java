@@ -127,10 +127,9 @@ public class MemoryAwareUploadFilter implements Filter {
                 config.probeInterval(), probeRefresher);
         budget = sharedBudget(context);
         policy = new RoutingPolicy(config, budget);
-        MultipartParser fileUpload2 = new FileUpload2Parser();
-        streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage,
-                config.digestAlgorithm());
-        bufferedReceiver = new MultipartReceiver(fileUpload2, config, storage, config.digestAlgorithm());
+        MultipartParser parser = Parsers.forRoutes(config);
+        streamedReceiver = new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
+        bufferedReceiver = new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
         try {
             protocols = Protocols.create(config, storage, clock, streamedReceiver);
         } catch (IOException e) {

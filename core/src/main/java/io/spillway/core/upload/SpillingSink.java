@@ -17,11 +17,14 @@ import java.util.List;
  * the request's share of its budget reservation, then a temp file once that is used up.
  *
  * <p>The move to disk happens in the middle of a part when needed: the bytes already in memory
- * are written first, so the file always holds the part from its first byte.
+ * are written first, so the file always holds the part from its first byte. Writes to the file
+ * are gathered into one {@value #BLOCK}-byte buffer, so that the small spans a socket delivers
+ * do not each cost a system call.
  */
 final class SpillingSink implements AutoCloseable {
 
     private static final int BLOCK = 64 * 1024;
+    private static final int FIRST_BLOCK = 1024;
 
     private final TempStorage storage;
     private final MemoryAllowance allowance;
@@ -34,6 +37,7 @@ final class SpillingSink implements AutoCloseable {
     private long size;
     private Path file;
     private FileChannel channel;
+    private ByteBuffer pending;
     private boolean finished;
 
     SpillingSink(TempStorage storage, MemoryAllowance allowance, long inline, MessageDigest digest, DiskGuard diskGuard) {
@@ -64,7 +68,14 @@ final class SpillingSink implements AutoCloseable {
         if (channel == null) {
             spill();
         }
-        writeToFile(ByteBuffer.wrap(buffer, offset, length));
+        if (pending.position() > 0 && length > pending.remaining()) {
+            flush();
+        }
+        if (length >= pending.capacity()) {
+            writeToFile(ByteBuffer.wrap(buffer, offset, length));
+        } else {
+            pending.put(buffer, offset, length);
+        }
     }
 
     /** Ends the part and returns its stored content; the sink no longer owns it. */
@@ -77,6 +88,7 @@ final class SpillingSink implements AutoCloseable {
             finished = true;
             return PartContent.inMemory(blocks, size);
         }
+        flush();
         channel.close();
         finished = true;
         return PartContent.ofFile(file, size);
@@ -96,6 +108,7 @@ final class SpillingSink implements AutoCloseable {
         finished = true;
         blocks.clear();
         current = null;
+        pending = null;
         if (channel != null) {
             try {
                 channel.close();
@@ -120,7 +133,7 @@ final class SpillingSink implements AutoCloseable {
                 if (current != null) {
                     blocks.add(current);
                 }
-                current = new byte[BLOCK];
+                current = new byte[nextBlockSize(length)];
                 currentUsed = 0;
             }
             int n = Math.min(length, current.length - currentUsed);
@@ -129,6 +142,15 @@ final class SpillingSink implements AutoCloseable {
             offset += n;
             length -= n;
         }
+    }
+
+    /**
+     * Blocks double from {@value #FIRST_BLOCK} bytes up to {@value #BLOCK}, starting at the size of
+     * the first write: a small field does not cost a whole block.
+     */
+    private int nextBlockSize(int length) {
+        int size = current == null ? Math.max(FIRST_BLOCK, length) : current.length * 2;
+        return Math.min(size, BLOCK);
     }
 
     private void spill() throws IOException {
@@ -146,6 +168,16 @@ final class SpillingSink implements AutoCloseable {
         }
         blocks.clear();
         current = null;
+        pending = ByteBuffer.allocate(BLOCK);
+    }
+
+    /** Writes the bytes gathered in {@link #pending}: the parser hands over spans as the network delivers them. */
+    private void flush() throws IOException {
+        if (pending.position() > 0) {
+            pending.flip();
+            writeToFile(pending);
+            pending.clear();
+        }
     }
 
     private void writeToFile(ByteBuffer data) throws IOException {
