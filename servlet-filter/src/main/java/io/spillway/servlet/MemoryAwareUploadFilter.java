@@ -7,8 +7,10 @@ import io.spillway.core.memory.MemoryBudget;
 import io.spillway.core.memory.MemoryProbe;
 import io.spillway.core.memory.SampledMemoryProbe;
 import io.spillway.core.memory.SystemMemoryProbe;
+import io.spillway.core.metrics.UploadMonitor;
 import io.spillway.core.multipart.MultipartParser;
 import io.spillway.core.multipart.PartHeaders;
+import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.routing.Route;
 import io.spillway.core.routing.RoutingPolicy;
 import io.spillway.core.routing.UploadFacts;
@@ -79,12 +81,13 @@ public class MemoryAwareUploadFilter implements Filter {
     private final MemoryProbe memoryProbe;
     private final Clock clock;
 
-    private SpillwayConfig config;
+    private volatile SpillwayConfig config;
     private TempStorage storage;
     private ExecutorService probeRefresher;
     private SampledMemoryProbe probe;
     private MemoryBudget budget;
-    private RoutingPolicy policy;
+    private volatile RoutingPolicy policy;
+    private volatile UploadOperations operations;
     private MultipartReceiver streamedReceiver;
     private MultipartReceiver bufferedReceiver;
     private List<UploadProtocol> protocols = List.of();
@@ -133,6 +136,8 @@ public class MemoryAwareUploadFilter implements Filter {
         } catch (IOException e) {
             throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);
         }
+        operations = new UploadOperations(config, this::config, clock, probe, budget, storage);
+        operations.registerMBean(context.getContextPath(), filterConfig.getFilterName(), this::reconfigure);
         context.setAttribute(FILTER_ATTRIBUTE, this);
         LOG.info(() -> "Spillway upload filter '" + filterConfig.getFilterName() + "' started: " + config.describe());
     }
@@ -161,6 +166,10 @@ public class MemoryAwareUploadFilter implements Filter {
 
     @Override
     public void destroy() {
+        UploadOperations running = operations;
+        if (running != null) {
+            running.shutdown(config.shutdownTimeout());
+        }
         protocols.forEach(UploadProtocol::close);
         if (probeRefresher != null) {
             probeRefresher.shutdownNow();
@@ -194,8 +203,48 @@ public class MemoryAwareUploadFilter implements Filter {
         return probe;
     }
 
-    private void handleMultipart(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    /** The progress of uploads by progress id (read by {@link UploadProgressServlet}). */
+    public ProgressRegistry progress() {
+        return operations.progress();
+    }
+
+    /** The figures of health and JMX (read by {@link UploadHealthServlet}). */
+    public UploadMonitor monitor() {
+        return operations.monitor();
+    }
+
+    /** Whether {@code init} succeeded and {@code destroy} has not run. */
+    public boolean isRunning() {
+        return operations != null && !operations.isClosing();
+    }
+
+    /**
+     * Installs a changed configuration (the JMX knobs): routing decisions from now on use it, each
+     * reading one immutable configuration through its policy.
+     */
+    private void reconfigure(SpillwayConfig updated) {
+        policy = new RoutingPolicy(updated, budget);
+        config = updated;
+        LOG.info(() -> "Spillway configuration changed through JMX: " + updated.describe());
+    }
+
+    private void handleMultipart(HttpServletRequest original, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        TrackedUpload upload = operations.beginMultipart(original, response);
+        if (upload == null) {
+            reject(original, response, 503, "server is shutting down", config.retryAfter().toSeconds());
+            return;
+        }
+        try {
+            receiveMultipart(upload, response, chain);
+        } finally {
+            upload.closeUnlessDelivered();
+        }
+    }
+
+    private void receiveMultipart(TrackedUpload upload, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = upload.request();
         String contentType = request.getContentType();
         String unsupported = unsupportedReason(request, contentType);
         if (unsupported != null) {
@@ -210,6 +259,7 @@ public class MemoryAwareUploadFilter implements Filter {
         long length = request.getContentLengthLong();
         UploadFacts facts = length >= 0 ? UploadFacts.ofLength(length) : UploadFacts.unknownLength();
         Route route = policy.decide(facts, probe.current(), storage.usableSpace());
+        upload.routed(route);
         if (route.kind() == Route.Kind.REJECTED) {
             reject(request, response, route.status(), route.reason(), route.retryAfterSeconds());
             return;
@@ -226,21 +276,43 @@ public class MemoryAwareUploadFilter implements Filter {
             return;
         } catch (IOException e) {
             route.release();
+            Optional<UploadRejectedException> aborted = upload.aborted();
+            if (aborted.isPresent()) {
+                reject(request, response, aborted.get().status(), aborted.get().reason(), 0);
+                return;
+            }
             LOG.log(Level.FINE, "upload body could not be read", e);
-            reject(request, response, 400, "request body could not be read: " + e, 0);
+            reject(request, response, 400, "request body could not be read", 0);
             return;
         }
-        deliver(request, response, chain, UploadRecord.of(TempStorage.newId(), route.kind(), route.reason(), parts),
-                parts, route::release);
+        upload.received();
+        deliver(request, response, chain, UploadRecord.of(upload.id(), route.kind(), route.reason(), parts),
+                parts, upload.releasing(route::release));
     }
 
-    private void handleProtocol(UploadProtocol protocol, HttpServletRequest request, HttpServletResponse response,
+    private void handleProtocol(UploadProtocol protocol, HttpServletRequest original, HttpServletResponse response,
                                 FilterChain chain) throws IOException, ServletException {
+        TrackedUpload tracked = operations.beginProtocol(original);
+        if (tracked == null) {
+            reject(original, response, 503, "server is shutting down", config.retryAfter().toSeconds());
+            return;
+        }
+        try {
+            answerProtocol(protocol, tracked, response, chain);
+        } finally {
+            tracked.closeUnlessDelivered();
+        }
+    }
+
+    private void answerProtocol(UploadProtocol protocol, TrackedUpload tracked, HttpServletResponse response,
+                                FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = tracked.request();
         Optional<CompletedUpload> completed;
         try {
             completed = protocol.handle(request, response);
         } catch (UploadRejectedException e) {
-            reject(request, response, e.status(), e.reason(), 0);
+            UploadRejectedException refusal = tracked.aborted().orElse(e);
+            reject(request, response, refusal.status(), refusal.reason(), 0);
             return;
         }
         if (completed.isEmpty()) {
@@ -257,7 +329,8 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         UploadRecord record = UploadRecord.of(upload.uploadId(), Route.Kind.STREAMED,
                 "assembled from resumable upload " + upload.uploadId(), parts);
-        deliver(new AssembledRequest(request), response, chain, record, parts, upload.afterChain());
+        tracked.receivedResumable();
+        deliver(new AssembledRequest(request), response, chain, record, parts, tracked.releasing(upload.afterChain()));
     }
 
     private void deliver(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
@@ -311,7 +384,7 @@ public class MemoryAwareUploadFilter implements Filter {
 
     private void reject(HttpServletRequest request, HttpServletResponse response, int status, String reason,
                         long retryAfterSeconds) {
-        LOG.info(() -> "upload rejected: " + status + " " + reason);
+        operations.rejected(request, response, status, reason);
         ErrorResponses.send(request, response, status, reason, retryAfterSeconds);
     }
 

@@ -47,6 +47,7 @@ public final class ConfigParser {
     public static final String DIGEST_ALGORITHM = "digestAlgorithm";
     public static final String PARSER = "parser";
     public static final String STALLED_UPLOAD_TIMEOUT = "stalledUploadTimeout";
+    public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
     public static final String STORAGE = "storage";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
@@ -89,6 +90,7 @@ public final class ConfigParser {
                         ? null : "must be " + SpillwayConfig.PARSER_FAST + " or " + SpillwayConfig.PARSER_FILEUPLOAD2,
                 SpillwayConfig.Builder::parser);
         duration(STALLED_UPLOAD_TIMEOUT, "10s", false, SpillwayConfig.Builder::stalledUploadTimeout);
+        duration(SHUTDOWN_TIMEOUT, "10s", true, SpillwayConfig.Builder::shutdownTimeout);
         define(STORAGE, SpillwayConfig.STORAGE_LOCAL, text -> text.trim().toLowerCase(java.util.Locale.ROOT),
                 v -> v.equals(SpillwayConfig.STORAGE_LOCAL) || this.providers.containsKey(v) ? null
                         : "must be " + String.join(" or ", storageNames()) + storageHint(v),

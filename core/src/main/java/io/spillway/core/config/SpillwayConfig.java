@@ -36,6 +36,7 @@ import java.util.Objects;
  *                           or the name of a {@link io.spillway.core.storage.ResumableStoreProvider}
  *                           on the class path, such as {@code s3}
  * @param storageParameters  the init-params of that provider (for example {@code s3Bucket}), by name
+ * @param shutdownTimeout    how long {@code destroy()} waits for uploads in flight before it aborts them
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -59,7 +60,8 @@ public record SpillwayConfig(
         String parser,
         Duration stalledUploadTimeout,
         String storage,
-        Map<String, String> storageParameters) {
+        Map<String, String> storageParameters,
+        Duration shutdownTimeout) {
 
     public static final String PARSER_FAST = "fast";
     public static final String PARSER_FILEUPLOAD2 = "fileupload2";
@@ -84,6 +86,7 @@ public record SpillwayConfig(
     public static final String DEFAULT_PARSER = PARSER_FAST;
     public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_STORAGE = STORAGE_LOCAL;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
     public SpillwayConfig {
         Objects.requireNonNull(probeInterval, "probeInterval");
@@ -95,6 +98,7 @@ public record SpillwayConfig(
         Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
         Objects.requireNonNull(storage, "storage");
         storageParameters = Map.copyOf(storageParameters);
+        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     }
 
     /** The defaults, as documented in the README. */
@@ -132,6 +136,7 @@ public record SpillwayConfig(
         b.stalledUploadTimeout = stalledUploadTimeout;
         b.storage = storage;
         b.storageParameters = storageParameters;
+        b.shutdownTimeout = shutdownTimeout;
         return b;
     }
 
@@ -150,6 +155,7 @@ public record SpillwayConfig(
                 + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
                 + "], parser=[" + parser
                 + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
+                + "], shutdownTimeout=[" + Durations.format(shutdownTimeout)
                 + "], storage=[" + storage + "]" + describeStorageParameters();
     }
 
@@ -184,6 +190,7 @@ public record SpillwayConfig(
         private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
         private String storage = DEFAULT_STORAGE;
         private Map<String, String> storageParameters = Map.of();
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {
         }
@@ -210,13 +217,14 @@ public record SpillwayConfig(
         public Builder stalledUploadTimeout(Duration v) { stalledUploadTimeout = v; return this; }
         public Builder storage(String v) { storage = v; return this; }
         public Builder storageParameters(Map<String, String> v) { storageParameters = v; return this; }
+        public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
                     progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage,
-                    storageParameters);
+                    storageParameters, shutdownTimeout);
         }
     }
 }

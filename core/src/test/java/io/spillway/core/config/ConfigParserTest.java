@@ -27,7 +27,7 @@ class ConfigParserTest {
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
-            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage";
+            + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, shutdownTimeout, storage";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -69,6 +69,7 @@ class ConfigParserTest {
                 Arguments.of("parser", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout,
                         Duration.ofSeconds(10)),
+                Arguments.of("shutdownTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(10)),
                 Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
     }
 
@@ -117,6 +118,8 @@ class ConfigParserTest {
                 Arguments.of("parser", "fast", (Function<SpillwayConfig, Object>) SpillwayConfig::parser, "fast"),
                 Arguments.of("stalledUploadTimeout", "500ms",
                         (Function<SpillwayConfig, Object>) SpillwayConfig::stalledUploadTimeout, Duration.ofMillis(500)),
+                Arguments.of("shutdownTimeout", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ZERO),
+                Arguments.of("shutdownTimeout", "30s", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(30)),
                 Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"));
     }
 

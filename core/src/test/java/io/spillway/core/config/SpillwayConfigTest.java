@@ -70,6 +70,7 @@ class SpillwayConfigTest {
                 .digestAlgorithm("SHA-256")
                 .parser(SpillwayConfig.PARSER_FILEUPLOAD2)
                 .stalledUploadTimeout(Duration.ofSeconds(3))
+                .shutdownTimeout(Duration.ofSeconds(3))
                 .build();
     }
 
@@ -96,6 +97,7 @@ class SpillwayConfigTest {
         assertEquals("SHA-256", c.digestAlgorithm());
         assertEquals("fileupload2", c.parser());
         assertEquals(Duration.ofSeconds(3), c.stalledUploadTimeout());
+        assertEquals(Duration.ofSeconds(3), c.shutdownTimeout());
     }
 
     @Test
@@ -138,7 +140,8 @@ class SpillwayConfigTest {
                         + "memoryFraction=[0.25], criticalHeapRatio=[0.8], diskReserve=[1.0 GiB], "
                         + "unknownLengthBuffer=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
                         + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0], "
-                        + "digestAlgorithm=[SHA-256], parser=[fileupload2], stalledUploadTimeout=[3s], storage=[local]",
+                        + "digestAlgorithm=[SHA-256], parser=[fileupload2], stalledUploadTimeout=[3s], shutdownTimeout=[3s], "
+                        + "storage=[local]",
                 everythingChanged().describe());
     }
 
@@ -151,7 +154,8 @@ class SpillwayConfigTest {
                         + "memoryFraction=[0.5], criticalHeapRatio=[0.9], diskReserve=[512 MiB], "
                         + "unknownLengthBuffer=[1.0 MiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
                         + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m], "
-                        + "digestAlgorithm=[none], parser=[fast], stalledUploadTimeout=[10s], storage=[local]",
+                        + "digestAlgorithm=[none], parser=[fast], stalledUploadTimeout=[10s], shutdownTimeout=[10s], "
+                        + "storage=[local]",
                 described);
     }
 

@@ -4,6 +4,7 @@ import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.Sizes;
 import io.spillway.core.json.Json;
 import io.spillway.core.multipart.ContentDisposition;
+import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.resumable.ByteRange;
 import io.spillway.core.resumable.ContentRange;
 import io.spillway.core.resumable.NewUpload;
@@ -18,6 +19,7 @@ import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.ReceivedPart;
 import io.spillway.servlet.CompletedUpload;
 import io.spillway.servlet.UploadProtocol;
+import io.spillway.servlet.UploadTracking;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.FilterInputStream;
@@ -158,6 +160,7 @@ public final class ContentRangeProtocol implements UploadProtocol {
                     created = true;
                 }
             }
+            UploadProgress progress = UploadTracking.progress(request, id, range.total(), range.first());
             WriteOutcome outcome;
             try {
                 outcome = uploads.writeRange(id, owner, range, chunk.length, chunk.body);
@@ -168,10 +171,12 @@ public final class ContentRangeProtocol implements UploadProtocol {
                 throw e;
             }
             response.setHeader(UPLOAD_ID, id);
+            progress.stored(range.total(), outcome.completed() ? range.total() : outcome.state().offset());
             if (!outcome.completed()) {
                 writeJson(response, outcome.state());
                 return Optional.empty();
             }
+            progress.assembling();
             UploadState state = outcome.state();
             String finishedId = id;
             return Optional.of(new CompletedUpload(id, state.fieldName(), state.fileName(), state.contentType(),

@@ -1,6 +1,7 @@
 package io.spillway.servlet.resumable;
 
 import io.spillway.core.UploadRejectedException;
+import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.resumable.Checksum;
 import io.spillway.core.resumable.NewUpload;
 import io.spillway.core.resumable.ResumableUploads;
@@ -10,6 +11,7 @@ import io.spillway.core.storage.FileNames;
 import io.spillway.core.storage.UploadIds;
 import io.spillway.servlet.CompletedUpload;
 import io.spillway.servlet.UploadProtocol;
+import io.spillway.servlet.UploadTracking;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -133,6 +135,7 @@ public final class TusProtocol implements UploadProtocol {
                 metadataHeader == null ? "" : metadataHeader.strip(), Requesters.owner(request), null));
         response.setHeader("Location", location(request, state.id()));
         response.setHeader("Upload-Expires", Headers.httpDate(state.expiresAt()));
+        UploadProgress progress = UploadTracking.progress(request, state.id(), length, 0);
         if (withBody) {
             WriteOutcome outcome;
             try {
@@ -142,7 +145,7 @@ public final class TusProtocol implements UploadProtocol {
                 uploads.discard(state.id());
                 throw e;
             }
-            return answerWrite(response, outcome, 201);
+            return answerWrite(response, outcome, progress, 201);
         }
         response.setHeader("Upload-Offset", "0");
         if (state.complete()) {
@@ -172,9 +175,10 @@ public final class TusProtocol implements UploadProtocol {
         requireOffsetOctetStream(request);
         long offset = Headers.number("Upload-Offset", request.getHeader("Upload-Offset"));
         Checksum checksum = checksum(request);
+        UploadProgress progress = UploadTracking.progress(request, id, -1, offset);
         WriteOutcome outcome = uploads.append(id, Requesters.owner(request), offset, request.getContentLengthLong(),
                 request.getInputStream(), checksum);
-        return answerWrite(response, outcome, 204);
+        return answerWrite(response, outcome, progress, 204);
     }
 
     private Optional<CompletedUpload> terminate(HttpServletRequest request, HttpServletResponse response)
@@ -184,9 +188,13 @@ public final class TusProtocol implements UploadProtocol {
         return Optional.empty();
     }
 
-    private Optional<CompletedUpload> answerWrite(HttpServletResponse response, WriteOutcome outcome, int status)
-            throws IOException {
+    private Optional<CompletedUpload> answerWrite(HttpServletResponse response, WriteOutcome outcome,
+                                                  UploadProgress progress, int status) throws IOException {
         UploadState state = outcome.state();
+        progress.stored(state.total(), outcome.completed() ? state.total() : state.offset());
+        if (outcome.completed()) {
+            progress.assembling();
+        }
         response.setHeader("Upload-Offset", Long.toString(state.offset()));
         response.setHeader("Upload-Expires", Headers.httpDate(state.expiresAt()));
         if (outcome.completed()) {

@@ -1,0 +1,48 @@
+package io.spillway.core.metrics;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.EnumSet;
+
+/**
+ * Files and bytes under the temp directory (streamed parts and resumable uploads), measured by
+ * walking it a few levels deep. Files that vanish during the walk are skipped; links are not
+ * followed.
+ *
+ * @param files regular files found
+ * @param bytes their total size
+ */
+public record TempDirectoryUsage(long files, long bytes) {
+
+    private static final int MAX_DEPTH = 4;
+
+    /** Measures the directory now; an unreadable directory counts as empty. */
+    public static TempDirectoryUsage of(Path root) {
+        long[] totals = new long[2];
+        try {
+            Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), MAX_DEPTH,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                            if (attributes.isRegularFile()) {
+                                totals[0]++;
+                                totals[1] += attributes.size();
+                            }
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult visitFileFailed(Path file, IOException e) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            return new TempDirectoryUsage(0, 0);
+        }
+        return new TempDirectoryUsage(totals[0], totals[1]);
+    }
+}

@@ -1,0 +1,34 @@
+package io.spillway.servlet;
+
+import io.spillway.core.json.Json;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/** Writes the JSON answers of the health and progress servlets: never cached, never sniffed. */
+final class JsonResponses {
+
+    private JsonResponses() {
+    }
+
+    static void send(HttpServletResponse response, int status, Map<String, Object> body) throws IOException {
+        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    static void error(HttpServletResponse response, int status, String reason) throws IOException {
+        send(response, status, Map.of("status", status, "error", reason));
+    }
+
+    /** The running filter of the servlet's context, or null before it started (or after it failed). */
+    static MemoryAwareUploadFilter filterOf(jakarta.servlet.ServletContext context) {
+        return context.getAttribute(MemoryAwareUploadFilter.FILTER_ATTRIBUTE) instanceof MemoryAwareUploadFilter filter
+                && filter.isRunning() ? filter : null;
+    }
+}

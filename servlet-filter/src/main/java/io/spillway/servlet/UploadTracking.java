@@ -1,0 +1,46 @@
+package io.spillway.servlet;
+
+import io.spillway.core.progress.ProgressRegistry;
+import io.spillway.core.progress.UploadProgress;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The hook a resumable {@link UploadProtocol} uses to report progress under its upload id, which
+ * is the progress id {@code UploadProgressServlet} answers for.
+ *
+ * <pre>{@code
+ * UploadProgress progress = UploadTracking.progress(request, uploadId, total, bytesAlreadyStored);
+ * try (InputStream body = request.getInputStream()) { ... store the chunk ... }   // counted as read
+ * if (lastChunk) { progress.assembling(); ... assemble ... }
+ * }</pre>
+ *
+ * <p>Call it once the upload id and the bytes already stored are known, before reading the body:
+ * every body byte read after the call counts. The filter marks the progress done when the
+ * protocol returns the completed upload; the entry survives between chunks and is forgotten
+ * {@code progressRetention} after the last request of an abandoned upload.
+ */
+public final class UploadTracking {
+
+    private UploadTracking() {
+    }
+
+    /**
+     * The progress of a resumable upload, attached to this request.
+     *
+     * @param request       the request the filter handed to the protocol
+     * @param uploadId      the protocol's upload id
+     * @param total         the upload's total length, or -1 when not known yet
+     * @param alreadyStored bytes stored before this request
+     * @return the live progress; a detached one (reported nowhere) when the request did not come
+     *         through the filter
+     */
+    public static UploadProgress progress(HttpServletRequest request, String uploadId, long total, long alreadyStored) {
+        TrackedUpload upload = UploadOperations.tracked(request);
+        if (upload == null) {
+            return new ProgressRegistry(Clock.systemUTC(), Duration.ZERO).resume(uploadId, total, alreadyStored);
+        }
+        return upload.resumableProgress(uploadId, total, alreadyStored);
+    }
+}

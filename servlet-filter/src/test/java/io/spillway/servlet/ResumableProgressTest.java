@@ -1,0 +1,134 @@
+package io.spillway.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.servlet.testing.GeneratedStream;
+import io.spillway.servlet.testing.Http;
+import io.spillway.servlet.testing.PartsEchoServlet;
+import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.ThrottledInputStream;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Progress of resumable uploads through the real protocols: the upload id is the progress id, the
+ * entry lives across chunks with the bytes stored so far, a chunk's bytes count while they arrive,
+ * and the request that completes the upload ends it as done.
+ */
+class ResumableProgressTest {
+
+    private static final int TOTAL = 900_000;
+
+    @TempDir
+    Path temp;
+
+    private TestServer server;
+    private final byte[] file = GeneratedStream.bytes(61, TOTAL);
+
+    @BeforeEach
+    void start() {
+        server = TestServer.builder()
+                .filter(new MemoryAwareUploadFilter(), Map.of("tempDirectory", temp.resolve("spill").toString(),
+                        "diskReserve", "0"), "/upload/*", "/upload")
+                .servlet("/upload/*", new PartsEchoServlet())
+                .servlet("/spillway/progress", new UploadProgressServlet())
+                .start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void contentRangeChunks_reportProgressUnderTheUploadId() throws Exception {
+        HttpResponse<String> first = rangeChunk(null, 0, TOTAL / 3, 0);
+        assertEquals(200, first.statusCode(), first.body());
+        String id = first.headers().firstValue("Upload-Id").orElseThrow();
+        Map<String, Object> paused = progress(id);
+        assertEquals("receiving", paused.get("state"));
+        assertEquals((long) TOTAL / 3, paused.get("bytesReceived"));
+        assertEquals((long) TOTAL, paused.get("totalBytes"));
+
+        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(
+                () -> rangeChunk(id, TOTAL / 3, 2 * TOTAL / 3, 5));
+        List<Long> seen = new ArrayList<>();
+        while (!second.isDone()) {
+            seen.add((Long) progress(id).get("bytesReceived"));
+            Thread.sleep(20);
+        }
+        assertEquals(200, second.get().statusCode(), second.get().body());
+        assertTrue(seen.stream().anyMatch(b -> b > TOTAL / 3 && b < 2 * TOTAL / 3),
+                "bytes counted while the chunk arrives: " + seen);
+        assertEquals((long) 2 * TOTAL / 3, progress(id).get("bytesReceived"));
+
+        HttpResponse<String> last = rangeChunk(id, 2 * TOTAL / 3, TOTAL, 0);
+        assertEquals(200, last.statusCode(), last.body());
+        assertEquals(GeneratedStream.sha256Of(61, TOTAL),
+                ((Map<?, ?>) ((List<?>) Http.json(last).get("parts")).get(0)).get("sha256"));
+        Map<String, Object> done = progress(id);
+        assertEquals("done", done.get("state"));
+        assertEquals((long) TOTAL, done.get("bytesReceived"));
+        assertEquals(0L, done.get("etaSeconds"));
+    }
+
+    @Test
+    void tusUpload_reportsProgressFromCreationToCompletion() {
+        HttpResponse<String> created = Http.send(HttpRequest.newBuilder(server.uri("/upload/"))
+                .header("Tus-Resumable", "1.0.0").header("Upload-Length", Integer.toString(TOTAL))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(201, created.statusCode(), created.body());
+        String location = created.headers().firstValue("Location").orElseThrow();
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        Map<String, Object> fresh = progress(id);
+        assertEquals("receiving", fresh.get("state"));
+        assertEquals(0L, fresh.get("bytesReceived"));
+        assertEquals((long) TOTAL, fresh.get("totalBytes"));
+
+        assertEquals(204, tusPatch(location, 0, TOTAL / 2).statusCode());
+        assertEquals((long) TOTAL / 2, progress(id).get("bytesReceived"));
+
+        HttpResponse<String> last = tusPatch(location, TOTAL / 2, TOTAL);
+        assertEquals(200, last.statusCode(), last.body());
+        Map<String, Object> done = progress(id);
+        assertEquals("done", done.get("state"));
+        assertEquals((long) TOTAL, done.get("bytesReceived"));
+    }
+
+    private HttpResponse<String> rangeChunk(String id, int from, int to, long pauseMillis) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/upload"))
+                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + TOTAL)
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=\"big.bin\"")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ThrottledInputStream(new ByteArrayInputStream(Arrays.copyOfRange(file, from, to)),
+                                16 * 1024, pauseMillis)), to - from));
+        if (id != null) {
+            request.header("Upload-Id", id);
+        }
+        return Http.send(request.build());
+    }
+
+    private HttpResponse<String> tusPatch(String location, int from, int to) {
+        return Http.send(HttpRequest.newBuilder(server.uri(location.replaceFirst("^https?://[^/]+", "")))
+                .header("Tus-Resumable", "1.0.0").header("Upload-Offset", Integer.toString(from))
+                .header("Content-Type", "application/offset+octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(file, from, to))).build());
+    }
+
+    private Map<String, Object> progress(String id) {
+        return Http.json(Http.send(HttpRequest.newBuilder(server.uri("/spillway/progress?id=" + id)).GET().build()));
+    }
+}

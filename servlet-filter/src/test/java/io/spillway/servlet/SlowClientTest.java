@@ -1,0 +1,150 @@
+package io.spillway.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.core.storage.TempStorage;
+import io.spillway.servlet.testing.GeneratedStream;
+import io.spillway.servlet.testing.Http;
+import io.spillway.servlet.testing.MultipartBody;
+import io.spillway.servlet.testing.PartsEchoServlet;
+import io.spillway.servlet.testing.RawClient;
+import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.ThrottledInputStream;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Slow clients over raw sockets: a drip (one byte every 2 s), a silent client and a dripping
+ * Content-Range chunk, all with
+ * {@code minUploadRate=1KB} over {@code minRateWindow=3s}, are cut off with 408 within a few
+ * seconds (their bodies would take days), their partial files are deleted and their threads freed,
+ * while a normal upload on the same server completes. The connector's own read timeout is set to
+ * a minute, so only the filter's watchdog can explain a cut-off this early.
+ */
+class SlowClientTest {
+
+    private static final String BOUNDARY = "slow-boundary-1234";
+
+    @TempDir
+    Path temp;
+
+    private TestServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void dripAndSilentClients_areCutOff_whileANormalUploadCompletes() throws Exception {
+        MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter();
+        server = TestServer.builder()
+                .filter(filter, Map.of("tempDirectory", temp.resolve("spill").toString(), "diskReserve", "0",
+                        "inMemoryThreshold", "0", "minUploadRate", "1KB", "minRateWindow", "3s"), "/upload")
+                .servlet("/upload", new PartsEchoServlet())
+                .connector("connectionTimeout", "60000")
+                .start();
+
+        long started = System.nanoTime();
+        CompletableFuture<String> drip = CompletableFuture.supplyAsync(() -> dripClient(2000));
+        CompletableFuture<String> silent = CompletableFuture.supplyAsync(() -> dripClient(0));
+        CompletableFuture<String> chunk = CompletableFuture.supplyAsync(this::dripChunk);
+
+        MultipartBody body = new MultipartBody().generatedFile("doc", "normal.bin", 21, 4_000_000).end();
+        HttpResponse<String> normal = Http.send(HttpRequest.newBuilder(server.uri("/upload"))
+                .header("Content-Type", body.contentType())
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new ThrottledInputStream(body.stream(), 64 * 1024, 10)), body.length()))
+                .build());
+        assertEquals(200, normal.statusCode(), normal.body());
+        assertEquals(GeneratedStream.sha256Of(21, 4_000_000),
+                ((Map<?, ?>) ((List<?>) Http.json(normal).get("parts")).get(0)).get("sha256"));
+
+        for (CompletableFuture<String> client : List.of(drip, silent, chunk)) {
+            String response = client.get(30, TimeUnit.SECONDS);
+            assertTrue(response.startsWith("HTTP/1.1 408"), response);
+            assertTrue(response.contains("upload too slow: "), response);
+            assertTrue(response.contains("minUploadRate is 1.0 KiB/s over minRateWindow 3s"), response);
+        }
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(elapsedMillis < 15_000, "cut off after " + elapsedMillis + " ms; the drip's body would take 55 hours");
+
+        awaitNoUploadInFlight(filter);
+        assertEquals(0, spillFiles(), "partial files deleted");
+        assertEquals(0, filter.budget().reserved());
+        assertEquals(Map.of("408", 3L), filter.monitor().counters().rejectedByStatus());
+    }
+
+    /** Sends a multipart head, then one byte every {@code intervalMillis} (never, when 0); returns the answer. */
+    private String dripClient(long intervalMillis) {
+        try (RawClient client = new RawClient(server.port())) {
+            client.startMultipart("/upload", BOUNDARY, 100_000);
+            CompletableFuture<Void> dripping = intervalMillis == 0 ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> {
+                        try {
+                            for (int i = 0; i < 30; i++) {
+                                client.send(new byte[] {'x'});
+                                Thread.sleep(intervalMillis);
+                            }
+                        } catch (IOException | InterruptedException cutOff) {
+                            // the server closed the connection
+                        }
+                    });
+            String response = client.readResponse(25_000);
+            dripping.cancel(true);
+            return response;
+        } catch (IOException e) {
+            return "client failed: " + e;
+        }
+    }
+
+    /** A resumable chunk whose body drips one byte every 2 s. */
+    private String dripChunk() {
+        try (RawClient client = new RawClient(server.port())) {
+            client.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Range: bytes 0-99999/100000\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\nx");
+            CompletableFuture<Void> dripping = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int i = 0; i < 30; i++) {
+                        Thread.sleep(2000);
+                        client.send(new byte[] {'x'});
+                    }
+                } catch (IOException | InterruptedException cutOff) {
+                    // the server closed the connection
+                }
+            });
+            String response = client.readResponse(25_000);
+            dripping.cancel(true);
+            return response;
+        } catch (IOException e) {
+            return "client failed: " + e;
+        }
+    }
+
+    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (filter.monitor().active().count() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, filter.monitor().active().count(), "threads freed");
+    }
+
+    private long spillFiles() throws IOException {
+        try (var files = Files.list(temp.resolve("spill"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(TempStorage.FILE_PREFIX)).count();
+        }
+    }
+}
