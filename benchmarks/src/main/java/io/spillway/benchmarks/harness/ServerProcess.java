@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 public final class ServerProcess implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration SETTLE_TIME = Duration.ofSeconds(5);
 
     private final ServerKind kind;
     private final String heap;
@@ -150,8 +151,27 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** The number of files the server left in its upload directory (should be 0 between uploads). */
+    /**
+     * The number of files the server left in its upload directory once it is idle (should be 0).
+     * A container deletes part files when it recycles the request, just after the answer is sent,
+     * so the count is given a few seconds to reach zero.
+     */
     public long filesLeft() {
+        long deadline = System.nanoTime() + SETTLE_TIME.toNanos();
+        long left = countFiles();
+        while (left > 0 && System.nanoTime() < deadline) {
+            sleep(50);
+            left = countFiles();
+        }
+        return left;
+    }
+
+    /** CPU time the server JVM has used so far, in seconds, or NaN when the OS does not tell. */
+    public double cpuSeconds() {
+        return process.info().totalCpuDuration().map(cpu -> cpu.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
+    private long countFiles() {
         Path uploads = directory.resolve(BenchmarkServer.UPLOADS_DIR);
         if (!Files.isDirectory(uploads)) {
             return 0;

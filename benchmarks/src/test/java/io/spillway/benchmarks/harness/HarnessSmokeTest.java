@@ -76,6 +76,7 @@ class HarnessSmokeTest {
             double p99 = stat(summary, server, "p99Millis");
             assertPositive(p50);
             assertTrue(p50 <= p99, server + ": p50 " + p50 + " > p99 " + p99);
+            assertPositive(stat(summary, server, "serverCpuMillisPerUpload"));
             assertEquals(0L, server(summary, server).get("failures"));
         }
         assertEquals(1.0, stat(summary, "B", "ratioToDisk"), 1e-9);

@@ -121,12 +121,17 @@ public final class MarkdownReport {
         if (results.large() != null && results.servers().contains(ServerKind.R)) {
             Stat ratio = summary.largeRatioToRaw(ServerKind.A);
             line("| 1: one " + size(results.large().uploadSize()) + " upload | ≥ 0.9 of R | " + ratio.format("%.2f") + " of R, "
-                    + summary.largeThroughput(ServerKind.A).format("%.0f") + " MB/s | " + met(!ratio.isEmpty() && ratio.median() >= 0.9) + " |");
+                    + summary.largeThroughput(ServerKind.A).format("%.0f") + " MB/s; server CPU per GiB "
+                    + summary.largeCpuPerGiB(ServerKind.A).format("%.2f") + " s against R's " + summary.largeCpuPerGiB(ServerKind.R).format("%.2f")
+                    + " | " + met(!ratio.isEmpty() && ratio.median() >= 0.9) + " |");
         }
         if (results.small() != null && results.servers().contains(ServerKind.B)) {
             Stat ratio = summary.small(ServerKind.A, SmallUploadsScenario.Run::ratioToDisk);
             line("| 2: " + size(results.small().uploadSize()) + " uploads, " + results.small().concurrency() + " at a time | ≥ 1.2 × B's uploads/s | "
-                    + ratio.format("%.2f") + " × B | " + met(!ratio.isEmpty() && ratio.median() >= 1.2) + " |");
+                    + ratio.format("%.2f") + " × B; server CPU per upload "
+                    + summary.small(ServerKind.A, SmallUploadsScenario.Run::serverCpuMillisPerUpload).format("%.2f") + " ms against B's "
+                    + summary.small(ServerKind.B, SmallUploadsScenario.Run::serverCpuMillisPerUpload).format("%.2f") + " | "
+                    + met(!ratio.isEmpty() && ratio.median() >= 1.2) + " |");
         }
         if (results.storm() != null) {
             List<MemoryStormScenario.Run> runs = summary.stormRuns(ServerKind.A);
@@ -155,14 +160,16 @@ public final class MarkdownReport {
         line("");
         line(fmt("Each server measured %d time(s) after a warm-up upload; R measured between every two others (R, A, R, B, ...), "
                 + "each ratio taken against the mean of the R measurements just before and after. MB/s = 10^6 file bytes per second, "
-                + "from the first byte sent to the answer. Servers run with -Xmx%s.", results.options().profile().largeRounds(),
-                results.options().profile().sharedHeap()));
+                + "from the first byte sent to the answer. Servers run with -Xmx%s. Server CPU is the CPU time of the server JVM "
+                + "(all its threads) during the upload: on a shared machine it is steadier than the wall clock, and it shows what "
+                + "each byte costs.", results.options().profile().largeRounds(), results.options().profile().sharedHeap()));
         line("");
-        line("| server | MB/s median (min–max) | ratio to R median (min–max) | failed |");
-        line("|---|---|---|---|");
+        line("| server | MB/s median (min–max) | ratio to R median (min–max) | server CPU-s per GiB | failed |");
+        line("|---|---|---|---|---|");
         for (ServerKind kind : results.servers()) {
             line("| " + name(kind) + " | " + summary.largeThroughput(kind).format("%.0f") + " | "
-                    + (kind == ServerKind.R ? "1" : summary.largeRatioToRaw(kind).format("%.2f")) + " | " + summary.largeFailures(kind) + " |");
+                    + (kind == ServerKind.R ? "1" : summary.largeRatioToRaw(kind).format("%.2f")) + " | "
+                    + summary.largeCpuPerGiB(kind).format("%.2f") + " | " + summary.largeFailures(kind) + " |");
         }
         line("");
         routes(results.large().runs().stream().filter(r -> r.server() == ServerKind.A).map(r -> Map.of(r.route(), 1)).collect(Collectors.toList()));
@@ -176,17 +183,19 @@ public final class MarkdownReport {
         line("## Scenario 2: " + size(small.uploadSize()) + " uploads, " + small.concurrency() + " at a time");
         line("");
         line(fmt("%d uploads per measurement, %d measurement(s) per server after a warm-up, servers in a rotating order; "
-                + "ratios compare servers within one round. Latency is one upload's, from sending to the answer.", small.count(),
+                + "ratios compare servers within one round. Latency is one upload's, from sending to the answer; server CPU is the "
+                + "CPU time of the server JVM (all its threads) per upload.", small.count(),
                 results.options().profile().smallRounds()));
         line("");
-        line("| server | uploads/s median (min–max) | p50 ms | p99 ms | ratio to B | ratio to R | failed |");
-        line("|---|---|---|---|---|---|---|");
+        line("| server | uploads/s median (min–max) | p50 ms | p99 ms | ratio to B | ratio to R | server CPU ms per upload | failed |");
+        line("|---|---|---|---|---|---|---|---|");
         for (ServerKind kind : results.servers()) {
             line("| " + name(kind) + " | " + summary.smallThroughput(kind).format("%.0f")
                     + " | " + summary.small(kind, SmallUploadsScenario.Run::p50Millis).format("%.1f")
                     + " | " + summary.small(kind, SmallUploadsScenario.Run::p99Millis).format("%.1f")
                     + " | " + summary.small(kind, SmallUploadsScenario.Run::ratioToDisk).format("%.2f")
                     + " | " + summary.small(kind, SmallUploadsScenario.Run::ratioToRaw).format("%.2f")
+                    + " | " + summary.small(kind, SmallUploadsScenario.Run::serverCpuMillisPerUpload).format("%.2f")
                     + " | " + summary.smallFailures(kind) + " |");
         }
         line("");

@@ -75,6 +75,7 @@ public final class ResultsJson {
             r.put("verified", run.verified());
             r.put("detail", run.detail());
             r.put("route", run.route());
+            r.put("serverCpuSeconds", run.serverCpuSeconds());
             runs.add(r);
         }
         json.put("runs", runs);
@@ -82,6 +83,7 @@ public final class ResultsJson {
         for (ServerKind kind : servers) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("megabytesPerSecond", stat(summary.largeThroughput(kind)));
+            s.put("serverCpuSecondsPerGiB", stat(summary.largeCpuPerGiB(kind)));
             s.put("ratioToRaw", stat(summary.largeRatioToRaw(kind)));
             s.put("failures", summary.largeFailures(kind));
             perServer.put(kind.name(), s);
@@ -109,6 +111,7 @@ public final class ResultsJson {
             r.put("ratioToRaw", run.ratioToRaw());
             r.put("failures", new LinkedHashMap<String, Object>(run.failures()));
             r.put("routes", new LinkedHashMap<String, Object>(run.routes()));
+            r.put("serverCpuMillisPerUpload", run.serverCpuMillisPerUpload());
             runs.add(r);
         }
         json.put("runs", runs);
@@ -116,6 +119,7 @@ public final class ResultsJson {
         for (ServerKind kind : servers) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("uploadsPerSecond", stat(summary.smallThroughput(kind)));
+            s.put("serverCpuMillisPerUpload", stat(summary.small(kind, SmallUploadsScenario.Run::serverCpuMillisPerUpload)));
             s.put("p50Millis", stat(summary.small(kind, SmallUploadsScenario.Run::p50Millis)));
             s.put("p99Millis", stat(summary.small(kind, SmallUploadsScenario.Run::p99Millis)));
             s.put("ratioToDisk", stat(summary.small(kind, SmallUploadsScenario.Run::ratioToDisk)));

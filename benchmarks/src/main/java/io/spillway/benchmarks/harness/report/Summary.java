@@ -35,6 +35,12 @@ public final class Summary {
         return large(kind, LargeUploadScenario.Run::ratioToRaw);
     }
 
+    /** Scenario 1: CPU-seconds the server used per GiB uploaded. */
+    public Stat largeCpuPerGiB(ServerKind kind) {
+        double gib = results.large().uploadSize() / (MIB * 1024);
+        return large(kind, r -> r.verified() ? r.serverCpuSeconds() / gib : Double.NaN);
+    }
+
     /** Scenario 1: measurements that failed. */
     public long largeFailures(ServerKind kind) {
         return results.large().runs().stream().filter(r -> r.server() == kind && !r.verified()).count();

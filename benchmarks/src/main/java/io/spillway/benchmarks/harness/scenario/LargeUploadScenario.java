@@ -25,8 +25,10 @@ public final class LargeUploadScenario {
      * @param verified           the server's digest matched
      * @param detail             why it failed, or empty
      * @param route              Spillway's route, empty for other servers
+     * @param serverCpuSeconds   CPU time the server JVM used during the upload (all its threads)
      */
-    public record Run(ServerKind server, int round, double megabytesPerSecond, double ratioToRaw, boolean verified, String detail, String route) {
+    public record Run(ServerKind server, int round, double megabytesPerSecond, double ratioToRaw, boolean verified, String detail, String route,
+                      double serverCpuSeconds) {
     }
 
     /**
@@ -66,11 +68,13 @@ public final class LargeUploadScenario {
                     double after = measure(raw, round, runs);
                     Run measured = runs.get(index);
                     double ratio = mbps / ((before + after) / 2);
-                    runs.set(index, new Run(measured.server(), round, mbps, ratio, measured.verified(), measured.detail(), measured.route()));
-                    context.say("  round %d: %s %.0f MB/s, %.2f of R", round, server.kind(), mbps, ratio);
+                    runs.set(index, new Run(measured.server(), round, mbps, ratio, measured.verified(), measured.detail(), measured.route(),
+                            measured.serverCpuSeconds()));
+                    context.say("  round %d: %s %.0f MB/s, %.2f of R, server CPU %.1f s", round, server.kind(), mbps, ratio,
+                            runs.get(index).serverCpuSeconds());
                     before = after;
                 } else {
-                    context.say("  round %d: %s %.0f MB/s", round, server.kind(), mbps);
+                    context.say("  round %d: %s %.0f MB/s, server CPU %.1f s", round, server.kind(), mbps, runs.get(index).serverCpuSeconds());
                 }
             }
         }
@@ -79,13 +83,15 @@ public final class LargeUploadScenario {
 
     /** Uploads once, records the run and returns its MB/s (NaN when it failed). */
     private double measure(ServerProcess server, int round, List<Run> runs) {
+        double cpuBefore = server.cpuSeconds();
         UploadOutcome outcome = upload(server, context.profile().largeUploadSize());
+        double cpu = server.cpuSeconds() - cpuBefore;
         double mbps = outcome.verified() ? context.profile().largeUploadSize() / 1e6 / (outcome.nanos() / 1e9) : Double.NaN;
-        runs.add(new Run(server.kind(), round, mbps, Double.NaN, outcome.verified(), outcome.detail(), outcome.route()));
+        runs.add(new Run(server.kind(), round, mbps, Double.NaN, outcome.verified(), outcome.detail(), outcome.route(), cpu));
         if (!outcome.verified()) {
             context.say("  round %d: %s failed: %s %s", round, server.kind(), outcome.failureLabel(), outcome.detail());
         } else if (server.kind() == ServerKind.R) {
-            context.say("  round %d: R %.0f MB/s", round, mbps);
+            context.say("  round %d: R %.0f MB/s, server CPU %.1f s", round, mbps, cpu);
         }
         return mbps;
     }

@@ -34,13 +34,15 @@ public final class SmallUploadsScenario {
      * @param ratioToRaw        uploads/s over R's in the same round, NaN without R
      * @param failures          failures grouped by label, e.g. {@code {503=2}}
      * @param routes            Spillway's routes of the verified uploads, e.g. {@code {BUFFERED=4000}}; empty for other servers
+     * @param serverCpuMillisPerUpload CPU time the server JVM used during the measurement (all its threads) per upload
      */
     public record Run(ServerKind server, int round, double uploadsPerSecond, double p50Millis, double p99Millis,
                       int verified, int failed, double ratioToDisk, double ratioToRaw, TreeMap<String, Integer> failures,
-                      TreeMap<String, Integer> routes) {
+                      TreeMap<String, Integer> routes, double serverCpuMillisPerUpload) {
 
         Run withRatios(double toDisk, double toRaw) {
-            return new Run(server, round, uploadsPerSecond, p50Millis, p99Millis, verified, failed, toDisk, toRaw, failures, routes);
+            return new Run(server, round, uploadsPerSecond, p50Millis, p99Millis, verified, failed, toDisk, toRaw, failures, routes,
+                    serverCpuMillisPerUpload);
         }
     }
 
@@ -80,8 +82,9 @@ public final class SmallUploadsScenario {
                 for (ServerProcess server : order) {
                     Run run = batch(pool, server, profile.smallCount(), round);
                     roundRuns.add(run);
-                    context.say("  round %d: %s %.0f uploads/s, p50 %.1f ms, p99 %.1f ms%s", round, server.kind(),
-                            run.uploadsPerSecond(), run.p50Millis(), run.p99Millis(), run.failed() == 0 ? "" : ", failures " + run.failures());
+                    context.say("  round %d: %s %.0f uploads/s, p50 %.1f ms, p99 %.1f ms, server CPU %.2f ms/upload%s", round, server.kind(),
+                            run.uploadsPerSecond(), run.p50Millis(), run.p99Millis(), run.serverCpuMillisPerUpload(),
+                            run.failed() == 0 ? "" : ", failures " + run.failures());
                 }
                 double disk = throughputOf(roundRuns, ServerKind.B);
                 double raw = throughputOf(roundRuns, ServerKind.R);
@@ -106,6 +109,7 @@ public final class SmallUploadsScenario {
         String[] routes = new String[count];
         AtomicInteger next = new AtomicInteger();
         List<Future<?>> workers = new ArrayList<>();
+        double cpuBefore = server.cpuSeconds();
         long start = System.nanoTime();
         for (int w = 0; w < context.profile().smallConcurrency(); w++) {
             workers.add(pool.submit(() -> {
@@ -127,6 +131,7 @@ public final class SmallUploadsScenario {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMillisPerUpload = (server.cpuSeconds() - cpuBefore) * 1000 / count;
         int verified = 0;
         TreeMap<String, Integer> failures = new TreeMap<>();
         TreeMap<String, Integer> routeCounts = new TreeMap<>();
@@ -144,6 +149,6 @@ public final class SmallUploadsScenario {
         }
         long[] measured = okLatencies.stream().mapToLong(Long::longValue).toArray();
         return new Run(server.kind(), round, verified / seconds, Samples.percentile(measured, 50) / 1e6,
-                Samples.percentile(measured, 99) / 1e6, verified, count - verified, Double.NaN, Double.NaN, failures, routeCounts);
+                Samples.percentile(measured, 99) / 1e6, verified, count - verified, Double.NaN, Double.NaN, failures, routeCounts, cpuMillisPerUpload);
     }
 }
