@@ -136,12 +136,11 @@ public class MemoryAwareUploadFilter implements Filter {
             throw new ServletException("cannot open streamedStorage=" + config.streamedStorage() + ": "
                     + e.getMessage(), e);
         }
-        MultipartParser fileUpload2 = new FileUpload2Parser();
-        streamedReceiver = new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, spills,
-                config.digestAlgorithm());
-        bufferedReceiver = new MultipartReceiver(fileUpload2, config, storage, config.digestAlgorithm());
+        MultipartParser parser = Parsers.forRoutes(config);
+        streamedReceiver = new MultipartReceiver(parser, config, spills, config.digestAlgorithm());
+        bufferedReceiver = new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
         MultipartReceiver chunkReceiver = spills.isLocal() ? streamedReceiver
-                : new MultipartReceiver(Parsers.streaming(config, fileUpload2), config, storage, config.digestAlgorithm());
+                : new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
         try {
             protocols = Protocols.create(config, storage, clock, chunkReceiver);
         } catch (IOException e) {

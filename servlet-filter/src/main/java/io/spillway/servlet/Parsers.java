@@ -5,17 +5,18 @@ import io.spillway.core.multipart.FastMultipartParser;
 import io.spillway.core.multipart.MultipartParser;
 
 /**
- * Chooses the multipart parser of each route. The streamed route uses Spillway's skip-search
- * parser unless {@code parser=fileupload2}; the buffered route (small bodies, already bounded by
- * their reservation) always uses FileUpload2, the long-proven reference the fast parser is tested
- * against.
+ * Chooses the multipart parser of both routes. Spillway's skip-search parser is the default: it
+ * scans for the boundary over whole buffers and is several times cheaper per byte and per part
+ * than FileUpload2's byte-by-byte loop, which matters for the many small bodies of the buffered
+ * route as much as for the large ones of the streamed route. {@code parser=fileupload2} switches
+ * both routes back to FileUpload2, the long-proven reference the fast parser is tested against.
  */
 final class Parsers {
 
     private Parsers() {
     }
 
-    static MultipartParser streaming(SpillwayConfig config, MultipartParser fileUpload2) {
-        return SpillwayConfig.PARSER_FILEUPLOAD2.equals(config.parser()) ? fileUpload2 : new FastMultipartParser();
+    static MultipartParser forRoutes(SpillwayConfig config) {
+        return SpillwayConfig.PARSER_FILEUPLOAD2.equals(config.parser()) ? new FileUpload2Parser() : new FastMultipartParser();
     }
 }

@@ -56,7 +56,19 @@ public final class Sizes {
             value /= 1024;
             unit++;
         }
-        String pattern = value >= 100 || value == Math.floor(value) && value >= 10 ? "%s%.0f %s" : "%s%.1f %s";
-        return String.format(Locale.ROOT, pattern, sign, value, UNITS[unit]);
+        int decimals = value >= 100 || value == Math.floor(value) && value >= 10 ? 0 : 1;
+        return sign + fixed(value, decimals) + " " + UNITS[unit];
+    }
+
+    /**
+     * A non-negative number with a fixed count of decimals, rounded half up like {@code %.1f}
+     * (from the same shortest decimal form), without a {@link java.util.Formatter} per call: this
+     * runs for every routed upload.
+     */
+    public static String fixed(double value, int decimals) {
+        if (!Double.isFinite(value) || Double.doubleToRawLongBits(value) < 0) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", value);
+        }
+        return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
     }
 }

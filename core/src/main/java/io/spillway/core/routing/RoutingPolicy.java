@@ -2,11 +2,11 @@ package io.spillway.core.routing;
 
 import static io.spillway.core.config.Sizes.format;
 
+import io.spillway.core.config.Sizes;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.memory.MemoryBudget;
 import io.spillway.core.memory.MemoryBudget.Reservation;
 import io.spillway.core.memory.MemorySnapshot;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -115,6 +115,6 @@ public final class RoutingPolicy {
     }
 
     private static String percent(double ratio) {
-        return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+        return Sizes.fixed(ratio * 100, 0) + "%";
     }
 }

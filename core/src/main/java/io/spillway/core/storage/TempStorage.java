@@ -15,9 +15,11 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.channels.FileChannel;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +31,13 @@ import java.util.stream.Stream;
  */
 public final class TempStorage {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * Independent generators, each used by the threads whose id falls on it: the platform's
+     * default {@code NativePRNG} serializes every caller in the JVM on one lock, which concurrent
+     * uploads (an id each) queued on. Each slot is a DRBG seeded on first use.
+     */
+    private static final AtomicReferenceArray<SecureRandom> RANDOMS = new AtomicReferenceArray<>(
+            Integer.highestOneBit(Math.max(4, Runtime.getRuntime().availableProcessors() * 2)) * 2);
     private static final boolean POSIX = java.nio.file.FileSystems.getDefault()
             .supportedFileAttributeViews().contains("posix");
     private static final Set<PosixFilePermission> DIR_PERMISSIONS = PosixFilePermissions.fromString("rwx------");
@@ -102,8 +110,26 @@ public final class TempStorage {
     /** A new name made of 128 random bits, as hex. */
     public static String newId() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        random().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    private static SecureRandom random() {
+        int slot = (int) (Thread.currentThread().getId() & (RANDOMS.length() - 1));
+        SecureRandom random = RANDOMS.get(slot);
+        if (random == null) {
+            RANDOMS.compareAndSet(slot, null, newGenerator());
+            random = RANDOMS.get(slot);
+        }
+        return random;
+    }
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 
     /**

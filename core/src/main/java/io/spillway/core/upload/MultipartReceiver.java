@@ -41,7 +41,6 @@ public final class MultipartReceiver {
 
     /** Bytes of each part kept in memory outside the budget. */
     public static final int INLINE_BYTES = 8 * 1024;
-    private static final int COPY_BUFFER = 64 * 1024;
 
     private final MultipartParser parser;
     private final SpillwayConfig config;
@@ -125,7 +124,6 @@ public final class MultipartReceiver {
         private final List<ReceivedPart> parts = new ArrayList<>();
         private final MemoryAllowance allowance;
         private final DiskGuard diskGuard;
-        private final byte[] buffer = new byte[COPY_BUFFER];
         private int partCount;
         private SpillingSink open;
 
@@ -171,15 +169,7 @@ public final class MultipartReceiver {
             boolean isFile = rawFileName != null || nested;
             long limit = isFile ? config.maxFileSize() : config.maxFieldSize();
             open = new SpillingSink(spills, allowance, INLINE_BYTES, newDigest(), diskGuard);
-            int n;
-            while ((n = content.read(buffer, 0, buffer.length)) != -1) {
-                if (open.size() + n > limit) {
-                    throw UploadRejectedException.tooLarge(isFile
-                            ? "file in part '" + printable(name) + "' exceeds maxFileSize " + format(config.maxFileSize())
-                            : "field '" + printable(name) + "' exceeds maxFieldSize " + format(config.maxFieldSize()));
-                }
-                open.write(buffer, 0, n);
-            }
+            content.transferTo(new SinkStream(open, limit, isFile, name));
             String digest = open.digestHex();
             PartContent stored = open.finish();
             open = null;
@@ -204,6 +194,39 @@ public final class MultipartReceiver {
             }
             parts.forEach(p -> p.content().release());
             parts.clear();
+        }
+    }
+
+    /**
+     * The sink of one part as a stream, so that a parser can hand over its spans without another
+     * copy; refuses the write that would take the part past its limit.
+     */
+    private final class SinkStream extends OutputStream {
+        private final SpillingSink sink;
+        private final long limit;
+        private final boolean isFile;
+        private final String name;
+
+        SinkStream(SpillingSink sink, long limit, boolean isFile, String name) {
+            this.sink = sink;
+            this.limit = limit;
+            this.isFile = isFile;
+            this.name = name;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (sink.size() + len > limit) {
+                throw UploadRejectedException.tooLarge(isFile
+                        ? "file in part '" + printable(name) + "' exceeds maxFileSize " + format(config.maxFileSize())
+                        : "field '" + printable(name) + "' exceeds maxFieldSize " + format(config.maxFieldSize()));
+            }
+            sink.write(b, off, len);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 final class SpillingSink implements AutoCloseable {
 
     private static final int BLOCK = 64 * 1024;
+    private static final int FIRST_BLOCK = 1024;
 
     private final SpillTarget target;
     private final MemoryAllowance allowance;
@@ -118,7 +119,7 @@ final class SpillingSink implements AutoCloseable {
                 if (current != null) {
                     blocks.add(current);
                 }
-                current = new byte[BLOCK];
+                current = new byte[nextBlockSize(length)];
                 currentUsed = 0;
             }
             int n = Math.min(length, current.length - currentUsed);
@@ -127,6 +128,15 @@ final class SpillingSink implements AutoCloseable {
             offset += n;
             length -= n;
         }
+    }
+
+    /**
+     * Blocks double from {@value #FIRST_BLOCK} bytes up to {@value #BLOCK}, starting at the size of
+     * the first write: a small field does not cost a whole block.
+     */
+    private int nextBlockSize(int length) {
+        int size = current == null ? Math.max(FIRST_BLOCK, length) : current.length * 2;
+        return Math.min(size, BLOCK);
     }
 
     private void spill() throws IOException {

@@ -10,9 +10,12 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Spilled parts as {@code 0600} files in the private temp directory, with free space checked by
- * the request's {@link DiskGuard} as they grow.
+ * the request's {@link DiskGuard} as they grow. Writes are gathered into one {@value #BLOCK}-byte
+ * buffer, so that the small spans a socket delivers do not each cost a system call.
  */
 final class TempFileTarget implements SpillTarget {
+
+    private static final int BLOCK = 64 * 1024;
 
     private final TempStorage storage;
 
@@ -46,6 +49,7 @@ final class TempFileTarget implements SpillTarget {
         private final Path file;
         private final FileChannel channel;
         private final DiskGuard diskGuard;
+        private ByteBuffer pending = ByteBuffer.allocate(BLOCK);
         private long size;
         private boolean finished;
 
@@ -58,19 +62,20 @@ final class TempFileTarget implements SpillTarget {
         @Override
         public void write(byte[] buffer, int offset, int length) throws IOException {
             diskGuard.beforeWrite(length);
-            ByteBuffer data = ByteBuffer.wrap(buffer, offset, length);
-            try {
-                while (data.hasRemaining()) {
-                    channel.write(data);
-                }
-            } catch (IOException e) {
-                throw new UploadRejectedException(507, "could not store the upload: " + DiskGuard.describe(e), e);
+            if (pending.position() > 0 && length > pending.remaining()) {
+                flush();
+            }
+            if (length >= pending.capacity()) {
+                writeToFile(ByteBuffer.wrap(buffer, offset, length));
+            } else {
+                pending.put(buffer, offset, length);
             }
             size += length;
         }
 
         @Override
         public PartContent finish() throws IOException {
+            flush();
             channel.close();
             finished = true;
             return PartContent.ofFile(file, size);
@@ -82,12 +87,32 @@ final class TempFileTarget implements SpillTarget {
                 return;
             }
             finished = true;
+            pending = null;
             try {
                 channel.close();
             } catch (IOException ignored) {
                 // the file is deleted next
             }
             TempStorage.deleteQuietly(file);
+        }
+
+        /** Writes the bytes gathered in {@link #pending}. */
+        private void flush() throws IOException {
+            if (pending.position() > 0) {
+                pending.flip();
+                writeToFile(pending);
+                pending.clear();
+            }
+        }
+
+        private void writeToFile(ByteBuffer data) throws IOException {
+            try {
+                while (data.hasRemaining()) {
+                    channel.write(data);
+                }
+            } catch (IOException e) {
+                throw new UploadRejectedException(507, "could not store the upload: " + DiskGuard.describe(e), e);
+            }
         }
     }
 }

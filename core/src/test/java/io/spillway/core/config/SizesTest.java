@@ -115,4 +115,25 @@ class SizesTest {
     void format_ofExactUnits_parsesBackToTheSameNumber(long bytes) {
         assertEquals(bytes, Sizes.parse(Sizes.format(bytes).replace(" ", "")));
     }
+
+    @Test
+    void fixed_roundsLikeTheFormatter() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(6);
+        double[] edges = {0, 0.05, 0.15, 0.25, 0.35, 0.45, 0.5, 1.5, 2.5, 9.95, 99.95, 1023.95, 12.25, 1e7, 1e22,
+                -0.0, -1.25, Double.NaN, Double.POSITIVE_INFINITY};
+        for (double value : edges) {
+            assertFixedMatchesFormatter(value);
+        }
+        for (int i = 0; i < 100_000; i++) {
+            assertFixedMatchesFormatter(random.nextDouble() * Math.pow(10, random.nextInt(-3, 8)));
+            assertFixedMatchesFormatter(random.nextLong(1, 1L << 50) / Math.pow(1024, random.nextInt(0, 5)));
+        }
+    }
+
+    private static void assertFixedMatchesFormatter(double value) {
+        for (int decimals = 0; decimals <= 1; decimals++) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%." + decimals + "f", value), Sizes.fixed(value, decimals),
+                    "value " + value);
+        }
+    }
 }
