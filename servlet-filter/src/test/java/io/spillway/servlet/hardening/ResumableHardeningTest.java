@@ -114,6 +114,7 @@ class ResumableHardeningTest {
         }
         ClientAbortTest.awaitTrue("the request thread to be freed", () -> target.server().busyThreads() == 0);
         during.assertRestored();
+        ClientAbortTest.awaitTrue("the cut chunk's staging to be gone", () -> before.equals(tree(target.tempDirectory())));
         assertEquals(before, tree(target.tempDirectory()), "the cut chunk left no trace");
         ChunkModel.Chunk rest = model.next(file, ChunkModel.Kind.RIGHT, 500_000, 1_500_000, 0);
         send(target, id, rest, model, new ArrayList<>(List.of(rest.toString())), new Random(2));
