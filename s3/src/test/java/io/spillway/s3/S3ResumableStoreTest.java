@@ -16,7 +16,7 @@ import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.UploadIds;
 import io.spillway.s3.testing.Bucket;
-import io.spillway.s3.testing.GeneratedStream;
+import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.S3ProxyServer;
 import io.spillway.s3.testing.SettableClock;
 import java.io.ByteArrayInputStream;

@@ -14,7 +14,7 @@ import io.spillway.core.resumable.UploadState;
 import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.s3.testing.Bucket;
-import io.spillway.s3.testing.GeneratedStream;
+import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.S3ProxyServer;
 import io.spillway.s3.testing.SettableClock;
 import java.io.ByteArrayInputStream;

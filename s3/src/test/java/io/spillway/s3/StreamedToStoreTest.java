@@ -8,7 +8,7 @@ import io.spillway.core.memory.MemoryBudget;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.upload.BufferReservations;
 import io.spillway.s3.testing.Bucket;
-import io.spillway.s3.testing.GeneratedStream;
+import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.MultipartUpload;
 import io.spillway.s3.testing.Node;
 import io.spillway.s3.testing.PartsServlet;

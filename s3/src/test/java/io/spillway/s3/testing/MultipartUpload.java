@@ -1,5 +1,7 @@
 package io.spillway.s3.testing;
 
+import io.spillway.servlet.testing.GeneratedStream;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

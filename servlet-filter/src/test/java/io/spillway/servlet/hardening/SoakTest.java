@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * THREATS.md 26, bounded: about 2,000 mixed requests at concurrency 32 against two filters (the
+ * THREATS.md 26, bounded: 10,000 mixed requests at concurrency 32 against two filters (the
  * fast parser and FileUpload2): successes on both routes, chunked and slow ones, 4xx of every kind,
  * and aborts with FIN and RST. Zero 500s, every success's digest equal to what was sent, and
  * afterwards temp files, descriptors, the budget and the heap after GC back to their baseline.
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class SoakTest {
 
-    private static final int REQUESTS = 2_000;
+    private static final int REQUESTS = 10_000;
     private static final int WARM_UP = 96;
     private static final int CONCURRENCY = 32;
     private static final Duration TIME_BOUND = Duration.ofSeconds(150);

@@ -1,5 +1,9 @@
 package io.spillway.servlet.resumable;
 
+import io.spillway.servlet.testing.RecordingServlet;
+
+import io.spillway.servlet.testing.CuttingProxy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

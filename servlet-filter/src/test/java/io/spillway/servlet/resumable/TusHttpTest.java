@@ -1,5 +1,7 @@
 package io.spillway.servlet.resumable;
 
+import io.spillway.servlet.testing.RecordingServlet;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.spillway.s3.testing;
+package io.spillway.servlet.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * (Copied from the servlet-filter tests.) A TCP proxy on 127.0.0.1 that forwards to a server and, once armed, closes a connection in the
+ * A TCP proxy on 127.0.0.1 that forwards to a server and, once armed, closes a connection in the
  * middle of a request body: after {@code cutAfter} bytes sent by clients in total, both sides of
  * the connection carrying that byte are closed, as a dropped network would.
  */

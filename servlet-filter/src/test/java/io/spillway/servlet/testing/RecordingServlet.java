@@ -1,4 +1,4 @@
-package io.spillway.servlet.resumable;
+package io.spillway.servlet.testing;
 
 import io.spillway.core.json.Json;
 import jakarta.servlet.ServletException;
@@ -22,11 +22,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * The application: an ordinary form-upload servlet ({@code doPost}, {@code getParts()}) that
  * digests every part, answers what it saw as JSON and remembers it for the test.
  */
-final class RecordingServlet extends HttpServlet {
+public final class RecordingServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
-    final transient ConcurrentLinkedQueue<Map<String, Object>> deliveries = new ConcurrentLinkedQueue<>();
+    public final transient ConcurrentLinkedQueue<Map<String, Object>> deliveries = new ConcurrentLinkedQueue<>();
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
