@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Spillway on a fresh Debian machine with Java 17 and Maven:
-# installs what the browser tests need (Debian's chromium and chromium-driver) when missing,
+# installs what the tests need (Debian's chromium and chromium-driver for the browser tests, curl
+# for the client-conformance test) when missing,
 # mounts a small tmpfs for the real disk-full test when running as root (skipped otherwise),
 # then runs the whole Maven build with its tests.
 set -euo pipefail
@@ -13,6 +14,7 @@ as_root() {
 need_install=()
 command -v chromium >/dev/null 2>&1 || need_install+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_install+=(chromium-driver)
+command -v curl >/dev/null 2>&1 || need_install+=(curl)
 if [ "${#need_install[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
