@@ -6,15 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.json.Json;
 import io.spillway.s3.testing.Bucket;
-import io.spillway.s3.testing.ForkedNode;
+import io.spillway.s3.testing.ForkedNodeMain;
 import io.spillway.s3.testing.MultipartUpload;
 import io.spillway.s3.testing.S3ProxyServer;
+import io.spillway.servlet.testing.ForkedServer;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -44,7 +46,7 @@ class StreamedToStoreMemoryTest {
         String prefix = "big/";
         try (S3ProxyServer s3proxy = S3ProxyServer.start(temp.resolve("s3"), BUCKET);
              S3Client inspector = s3proxy.client();
-             ForkedNode node = ForkedNode.start("64m", Files.createDirectories(temp.resolve("tmp")), Map.of(
+             ForkedServer node = forkedNode("64m", Files.createDirectories(temp.resolve("tmp")), Map.of(
                      "tempDirectory", temp.resolve("node").toString(), "maxFileSize", "2GB", "maxRequestSize", "2GB",
                      "diskReserve", "0", "storage", "s3", "streamedStorage", "store",
                      "s3Endpoint", s3proxy.endpoint().toString(), "s3Bucket", BUCKET, "s3PathStyle", "true",
@@ -87,5 +89,17 @@ class StreamedToStoreMemoryTest {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * A node ({@link ForkedNodeMain}) in a child JVM with its own heap limit, the object store's
+     * credentials as system properties (the SDK's default chain) and its own {@code java.io.tmpdir}.
+     */
+    private static ForkedServer forkedNode(String xmx, Path tmpdir, Map<String, String> params) {
+        List<String> args = new ArrayList<>();
+        params.forEach((name, value) -> args.add(name + "=" + value));
+        return ForkedServer.start(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=" + tmpdir,
+                "-Daws.accessKeyId=" + S3ProxyServer.ACCESS_KEY, "-Daws.secretAccessKey=" + S3ProxyServer.SECRET_KEY,
+                "-Daws.region=" + S3ProxyServer.REGION), ForkedNodeMain.class.getName(), args);
     }
 }
