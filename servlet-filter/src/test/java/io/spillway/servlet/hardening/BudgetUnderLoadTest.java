@@ -10,10 +10,14 @@ import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.RawHttpClient.Framing;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * THREATS.md 24: many concurrent uploads just under the buffering threshold. The budget is small
  * (16 MiB of heap headroom, half of it for buffers: 8 MiB), so most of them must stream; while they
  * run, a sampler reads the reserved bytes continuously and they never exceed the budget; every
- * upload succeeds with its exact bytes.
+ * upload succeeds with its exact bytes. The application holds the first {@value #CONCURRENCY}
+ * requests until all of them have arrived, so that many uploads really are in flight at once
+ * however fast the machine is, and the budget must overflow.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BudgetUnderLoadTest {
@@ -49,7 +55,7 @@ class BudgetUnderLoadTest {
     @BeforeEach
     void start() {
         target = Target.start(temp.resolve("spill"), Map.of("inMemoryThreshold", "1MB", "unknownLengthBuffer", "1MB"),
-                new PartsEchoServlet(), Target.memory(48L << 20, 64L << 20));
+                new GatedEchoServlet(CONCURRENCY), Target.memory(48L << 20, 64L << 20));
         clients = Executors.newFixedThreadPool(CONCURRENCY);
     }
 
@@ -122,5 +128,30 @@ class BudgetUnderLoadTest {
     }
 
     private record Result(long maxReserved, int buffered, int streamed) {
+    }
+
+    /** Echoes parts, but the first {@code arrivals} requests wait for each other before they read. */
+    static final class GatedEchoServlet extends PartsEchoServlet {
+
+        private static final long serialVersionUID = 1L;
+        private final transient CountDownLatch gate;
+
+        GatedEchoServlet(int arrivals) {
+            this.gate = new CountDownLatch(arrivals);
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            gate.countDown();
+            try {
+                if (!gate.await(60, TimeUnit.SECONDS)) {
+                    throw new IOException("the other concurrent uploads never arrived");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+            super.service(request, response);
+        }
     }
 }
