@@ -1,11 +1,13 @@
 package io.spillway.s3.testing;
 
+import io.spillway.core.memory.MemoryProbe;
 import io.spillway.servlet.MemoryAwareUploadFilter;
 import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -30,8 +32,17 @@ public final class Node implements AutoCloseable {
         this.baseDir = baseDir;
     }
 
-    /** Starts a node; fails when the filter does not start. */
+    /** Starts a node with the system's memory readings; fails when the filter does not start. */
     public static Node start(Map<String, String> initParams, HttpServlet application) throws Exception {
+        return start(initParams, application, null);
+    }
+
+    /**
+     * Starts a node whose filter reads memory through {@code memoryProbe} (null for the system's);
+     * fails when the filter does not start.
+     */
+    public static Node start(Map<String, String> initParams, HttpServlet application, MemoryProbe memoryProbe)
+            throws Exception {
         Path baseDir = Files.createTempDirectory("spillway-s3-node-");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -43,7 +54,7 @@ public final class Node implements AutoCloseable {
         context.addServletMappingDecoded("/upload/*", "application");
         FilterDef def = new FilterDef();
         def.setFilterName("spillway");
-        def.setFilter(new MemoryAwareUploadFilter());
+        def.setFilter(new MemoryAwareUploadFilter(memoryProbe, Clock.systemUTC()));
         def.setFilterClass(MemoryAwareUploadFilter.class.getName());
         initParams.forEach(def::addInitParameter);
         context.addFilterDef(def);
