@@ -94,6 +94,8 @@ class StreamedToStoreMemoryTest {
     /**
      * A node ({@link ForkedNodeMain}) in a child JVM with its own heap limit, the object store's
      * credentials as system properties (the SDK's default chain) and its own {@code java.io.tmpdir}.
+     * Its filter reads the heap after a full collection, so that the part buffer's reservation
+     * depends on the node's live data rather than on when the collector last ran.
      */
     private static ForkedServer forkedNode(String xmx, Path tmpdir, Map<String, String> params) {
         List<String> args = new ArrayList<>();
