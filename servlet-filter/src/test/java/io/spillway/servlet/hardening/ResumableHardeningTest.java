@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.core.json.Json;
+import io.spillway.servlet.resumable.ResumableProtocols;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.RawHttpClient;
 import java.io.IOException;
@@ -105,6 +106,7 @@ class ResumableHardeningTest {
                     .header("Content-Range", "bytes 500000-1999999/2000000").header("Upload-Id", id)
                     .declaredLength(1_500_000).head());
             client.write(file, 500_000, 700_000);
+            ClientAbortTest.awaitTrue("the server to be receiving the chunk", () -> stagedChunks(target) > 0);
             if (abort == Abort.FIN) {
                 client.finish();
                 client.awaitClose(Duration.ofSeconds(10));
@@ -119,6 +121,20 @@ class ResumableHardeningTest {
         ChunkModel.Chunk rest = model.next(file, ChunkModel.Kind.RIGHT, 500_000, 1_500_000, 0);
         send(target, id, rest, model, new ArrayList<>(List.of(rest.toString())), new Random(2));
         empty.assertRestored();
+    }
+
+    /**
+     * Chunks being received right now. A test that cuts a chunk off waits for one first: a reset
+     * that comes before the server has even read the request head leaves nothing to check yet,
+     * and the server would stage (then discard) the bytes it had buffered only after the checks.
+     */
+    private static long stagedChunks(Target target) {
+        Path staging = target.tempDirectory().resolve("resumable").resolve(ResumableProtocols.STAGING);
+        try (Stream<Path> files = Files.list(staging)) {
+            return files.filter(Files::isRegularFile).count();
+        } catch (IOException notCreatedYet) {
+            return 0;
+        }
     }
 
     /**
