@@ -99,8 +99,8 @@ class ResumableHardeningTest {
         ChunkModel model = new ChunkModel(file.length);
         ChunkModel.Chunk head = model.next(file, ChunkModel.Kind.RIGHT, 0, 500_000, 0);
         String id = send(target, null, head, model, new ArrayList<>(List.of(head.toString())), new Random(1));
-        Map<String, String> before = tree(target.tempDirectory());
         Baseline during = target.baseline();
+        Map<String, String> before = tree(target.tempDirectory());
         try (RawHttpClient client = RawHttpClient.connect(target.port())) {
             client.write(RawHttpClient.request("PUT", "/upload").header("Content-Type", "application/octet-stream")
                     .header("Content-Range", "bytes 500000-1999999/2000000").header("Upload-Id", id)
@@ -143,8 +143,8 @@ class ResumableHardeningTest {
      */
     private static String send(Target target, String id, ChunkModel.Chunk chunk, ChunkModel model,
                                List<String> history, Random random) {
-        Map<String, String> before = id == null ? Map.of() : tree(target.tempDirectory());
         Baseline baseline = target.baseline();
+        Map<String, String> before = id == null ? Map.of() : tree(target.tempDirectory());
         String method = List.of("POST", "PUT", "PATCH").get(random.nextInt(3));
         RawHttpClient.Response response = target.send(chunkRequest(id, chunk, method));
         String context = history + " -> " + response;
