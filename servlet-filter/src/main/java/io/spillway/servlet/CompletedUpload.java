@@ -1,6 +1,12 @@
 package io.spillway.servlet;
 
+import io.spillway.core.multipart.PartHeaders;
+import io.spillway.core.upload.PartContent;
+import io.spillway.core.upload.ReceivedPart;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,4 +27,37 @@ import java.util.Map;
  */
 public record CompletedUpload(String uploadId, String fieldName, String fileName, String contentType,
                               Path file, long size, Map<String, List<String>> fields, Runnable afterChain) {
+
+    /**
+     * The parts the application receives: the file, with the headers a browser would have sent
+     * for it, then each form field.
+     */
+    public List<ReceivedPart> toParts() throws IOException {
+        List<ReceivedPart> parts = new ArrayList<>();
+        parts.add(filePart());
+        for (Map.Entry<String, List<String>> field : fields.entrySet()) {
+            for (String value : field.getValue()) {
+                parts.add(fieldPart(field.getKey(), value));
+            }
+        }
+        return parts;
+    }
+
+    private ReceivedPart filePart() throws IOException {
+        String disposition = "form-data; name=\"" + quoted(fieldName) + "\"; filename=\"" + quoted(fileName) + "\"";
+        PartHeaders headers = PartHeaders.of(List.of(Map.entry("Content-Disposition", disposition),
+                Map.entry("Content-Type", contentType)));
+        return new ReceivedPart(fieldName, fileName, contentType, headers, PartContent.ofFile(file, size), null);
+    }
+
+    private static ReceivedPart fieldPart(String name, String value) throws IOException {
+        PartHeaders headers = PartHeaders.of(List.of(Map.entry("Content-Disposition",
+                "form-data; name=\"" + quoted(name) + "\"")));
+        return new ReceivedPart(name, null, null, headers, PartContent.ofBytes(value.getBytes(StandardCharsets.UTF_8)),
+                null);
+    }
+
+    private static String quoted(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n]", "");
+    }
 }

@@ -9,7 +9,6 @@ import io.spillway.core.memory.SampledMemoryProbe;
 import io.spillway.core.memory.SystemMemoryProbe;
 import io.spillway.core.metrics.UploadMonitor;
 import io.spillway.core.multipart.MultipartParser;
-import io.spillway.core.multipart.PartHeaders;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.routing.Route;
 import io.spillway.core.routing.RoutingPolicy;
@@ -17,7 +16,6 @@ import io.spillway.core.routing.UploadFacts;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.MultipartReceiver;
-import io.spillway.core.upload.PartContent;
 import io.spillway.core.upload.ReceivedPart;
 import io.spillway.core.upload.SpillTarget;
 import io.spillway.core.upload.SpillTargets;
@@ -36,7 +34,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -333,10 +330,9 @@ public class MemoryAwareUploadFilter implements Filter {
             return;
         }
         CompletedUpload upload = completed.get();
-        List<ReceivedPart> parts = new ArrayList<>();
+        List<ReceivedPart> parts;
         try {
-            parts.add(completedFilePart(upload));
-            upload.fields().forEach((name, values) -> values.forEach(value -> parts.add(fieldPart(name, value))));
+            parts = upload.toParts();
         } catch (IOException | RuntimeException e) {
             upload.afterChain().run();
             throw e;
@@ -372,26 +368,6 @@ public class MemoryAwareUploadFilter implements Filter {
         release.run();
     }
 
-    private ReceivedPart completedFilePart(CompletedUpload upload) throws IOException {
-        String disposition = "form-data; name=\"" + quoted(upload.fieldName()) + "\"; filename=\""
-                + quoted(upload.fileName()) + "\"";
-        PartHeaders headers = PartHeaders.of(List.of(Map.entry("Content-Disposition", disposition),
-                Map.entry("Content-Type", upload.contentType())));
-        return new ReceivedPart(upload.fieldName(), upload.fileName(), upload.contentType(), headers,
-                PartContent.ofFile(upload.file(), upload.size()), null);
-    }
-
-    private static ReceivedPart fieldPart(String name, String value) {
-        try {
-            PartHeaders headers = PartHeaders.of(List.of(Map.entry("Content-Disposition",
-                    "form-data; name=\"" + quoted(name) + "\"")));
-            return new ReceivedPart(name, null, null, headers, PartContent.ofBytes(value.getBytes(StandardCharsets.UTF_8)),
-                    null);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     /**
      * The part buffers of a remote spill target reserve from the same budget as buffered uploads,
      * against the same capacity: {@code memoryFraction} of the memory available now.
@@ -402,10 +378,6 @@ public class MemoryAwareUploadFilter implements Filter {
 
     private long retryAfterSeconds() {
         return Math.max(1, config.retryAfter().toSeconds());
-    }
-
-    private static String quoted(String text) {
-        return text.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n]", "");
     }
 
     private void reject(HttpServletRequest request, HttpServletResponse response, int status, String reason,

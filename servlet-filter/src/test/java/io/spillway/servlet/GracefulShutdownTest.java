@@ -32,6 +32,8 @@ class GracefulShutdownTest {
 
     private static final String BOUNDARY = "shutdown-boundary-42";
     private static final int FILE_SIZE = 2_000_000;
+    /** What the finishing upload still sends once destroy() runs: little, so it completes well within the timeout. */
+    private static final int LAST_BYTES = 1000;
 
     @TempDir
     Path temp;
@@ -75,13 +77,14 @@ class GracefulShutdownTest {
                     + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + (FILE_SIZE - FILE_SIZE / 2)
                     + "\r\n\r\n");
             stalledChunk.send(java.util.Arrays.copyOfRange(file, FILE_SIZE / 2, FILE_SIZE / 2 + 1000));
+            finishing.send(java.util.Arrays.copyOfRange(file, FILE_SIZE / 2, FILE_SIZE - LAST_BYTES));
             awaitInFlight(filter, 3);
 
             long started = System.nanoTime();
             CompletableFuture<Void> destroy = CompletableFuture.runAsync(filter::destroy);
-            Thread.sleep(300);
+            awaitShuttingDown(filter);
             assertFalse(destroy.isDone(), "destroy waits for the uploads in flight");
-            finishing.send(java.util.Arrays.copyOfRange(file, FILE_SIZE / 2, FILE_SIZE));
+            finishing.send(java.util.Arrays.copyOfRange(file, FILE_SIZE - LAST_BYTES, FILE_SIZE));
             finishing.send(RawClient.multipartSuffix(BOUNDARY));
             String completed = finishing.readResponse(20_000);
             assertTrue(completed.startsWith("HTTP/1.1 200"), completed);
@@ -100,16 +103,25 @@ class GracefulShutdownTest {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             assertTrue(tookMillis >= 3000, "waited the shutdownTimeout: " + tookMillis + " ms");
         }
-        assertEquals(0, filter.monitor().active().count());
+        awaitInFlight(filter, 0);
         assertEquals(0, spillFiles(spill), "no part file left");
         Path resumable = spill.resolve("resumable");
         assertEquals(0, regularFiles(resumable.resolve("staging")), "no staged chunk left");
         assertTrue(regularFiles(resumable) > 0, "the resumable upload survives for a restart");
     }
 
+    /** Waits until {@code destroy()} has begun: it refuses new uploads from then on. */
+    private static void awaitShuttingDown(MemoryAwareUploadFilter filter) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (filter.isRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertFalse(filter.isRunning(), "destroy has begun");
+    }
+
     private static void awaitInFlight(MemoryAwareUploadFilter filter, int count) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (filter.monitor().active().count() < count && System.nanoTime() < deadline) {
+        while (filter.monitor().active().count() != count && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertEquals(count, filter.monitor().active().count());

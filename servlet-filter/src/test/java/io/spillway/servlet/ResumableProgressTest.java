@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.PartsEchoServlet;
+import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
-import io.spillway.servlet.testing.ThrottledInputStream;
-import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -16,7 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +53,7 @@ class ResumableProgressTest {
 
     @Test
     void contentRangeChunks_reportProgressUnderTheUploadId() throws Exception {
-        HttpResponse<String> first = rangeChunk(null, 0, TOTAL / 3, 0);
+        HttpResponse<String> first = rangeChunk(null, 0, TOTAL / 3);
         assertEquals(200, first.statusCode(), first.body());
         String id = first.headers().firstValue("Upload-Id").orElseThrow();
         Map<String, Object> paused = progress(id);
@@ -62,19 +61,31 @@ class ResumableProgressTest {
         assertEquals((long) TOTAL / 3, paused.get("bytesReceived"));
         assertEquals((long) TOTAL, paused.get("totalBytes"));
 
-        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(
-                () -> rangeChunk(id, TOTAL / 3, 2 * TOTAL / 3, 5));
         List<Long> seen = new ArrayList<>();
-        while (!second.isDone()) {
-            seen.add((Long) progress(id).get("bytesReceived"));
-            Thread.sleep(20);
+        try (RawHttpClient client = RawHttpClient.connect(server.port())) {
+            int from = TOTAL / 3;
+            int to = 2 * TOTAL / 3;
+            int half = (to - from) / 2;
+            client.write(RawHttpClient.request("POST", "/upload").header("Upload-Id", id)
+                    .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + TOTAL)
+                    .header("Content-Type", "application/octet-stream")
+                    .header("Content-Disposition", "attachment; filename=\"big.bin\"")
+                    .body(Arrays.copyOfRange(file, from, to)).head());
+            client.write(file, from, half);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                seen.add((Long) progress(id).get("bytesReceived"));
+                Thread.sleep(10);
+            } while (seen.get(seen.size() - 1) <= from && System.nanoTime() < deadline);
+            client.write(file, from + half, to - from - half);
+            RawHttpClient.Response second = client.readResponse();
+            assertEquals(200, second.status(), second.toString());
         }
-        assertEquals(200, second.get().statusCode(), second.get().body());
         assertTrue(seen.stream().anyMatch(b -> b > TOTAL / 3 && b < 2 * TOTAL / 3),
-                "bytes counted while the chunk arrives: " + seen);
+                "bytes counted while the chunk arrives (its second half waited until they were seen): " + seen);
         assertEquals((long) 2 * TOTAL / 3, progress(id).get("bytesReceived"));
 
-        HttpResponse<String> last = rangeChunk(id, 2 * TOTAL / 3, TOTAL, 0);
+        HttpResponse<String> last = rangeChunk(id, 2 * TOTAL / 3, TOTAL);
         assertEquals(200, last.statusCode(), last.body());
         assertEquals(GeneratedStream.sha256Of(61, TOTAL),
                 ((Map<?, ?>) ((List<?>) Http.json(last).get("parts")).get(0)).get("sha256"));
@@ -107,14 +118,12 @@ class ResumableProgressTest {
         assertEquals((long) TOTAL, done.get("bytesReceived"));
     }
 
-    private HttpResponse<String> rangeChunk(String id, int from, int to, long pauseMillis) {
+    private HttpResponse<String> rangeChunk(String id, int from, int to) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/upload"))
                 .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + TOTAL)
                 .header("Content-Type", "application/octet-stream")
                 .header("Content-Disposition", "attachment; filename=\"big.bin\"")
-                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                        () -> new ThrottledInputStream(new ByteArrayInputStream(Arrays.copyOfRange(file, from, to)),
-                                16 * 1024, pauseMillis)), to - from));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from));
         if (id != null) {
             request.header("Upload-Id", id);
         }

@@ -96,6 +96,7 @@ class UploadHealthServletTest {
                 new MultipartBody().file("doc", "a.txt", new byte[1000]).end()).statusCode());
         assertEquals(413, Http.post(server.uri("/upload"),
                 new MultipartBody().generatedFile("doc", "b.bin", 1, 3_000_000).end()).statusCode());
+        awaitNoUploadInFlight(filter);
         Files.write(filter.storage().createFile(".part"), new byte[1234]);
         try (MemoryBudget.Reservation held = budget.tryReserve(12_345, GIB).orElseThrow()) {
             Map<String, Object> json = Http.json(health());
@@ -173,6 +174,18 @@ class UploadHealthServletTest {
             assertEquals(2, names.size(), names.toString());
         }
         assertEquals(1, mbeans.queryNames(OUR_BEAN, null).size());
+    }
+
+    /**
+     * Waits until the filter has ended the uploads: a client has its response before the filter's
+     * cleanup (Tomcat sends it once its Content-Length is written; a refusal is flushed).
+     */
+    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (filter.monitor().active().count() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(0, filter.monitor().active().count(), "uploads still in flight");
     }
 
     private ObjectName ourBean() {

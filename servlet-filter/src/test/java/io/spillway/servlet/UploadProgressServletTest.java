@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.core.json.Json;
 import io.spillway.core.memory.MemorySnapshot;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
+import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
-import io.spillway.servlet.testing.ThrottledInputStream;
+import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -20,7 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,27 +66,26 @@ class UploadProgressServletTest {
         start(Map.of());
         MultipartBody body = new MultipartBody().generatedFile("doc", "big.bin", 11, 6_000_000).end();
         assertEquals(404, progress("browser-1").statusCode(), "nothing before the upload starts");
-        CompletableFuture<HttpResponse<String>> upload = Http.client().sendAsync(
-                HttpRequest.newBuilder(server.uri("/upload"))
-                        .header("Content-Type", body.contentType())
-                        .header("X-Progress-Id", "browser-1")
-                        .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                                () -> new ThrottledInputStream(body.stream(), 64 * 1024, 5)), body.length()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
         List<Map<String, Object>> polls = new ArrayList<>();
-        while (!upload.isDone()) {
-            HttpResponse<String> poll = progress("browser-1");
-            if (poll.statusCode() == 200) {
-                polls.add(Http.json(poll));
+        RawHttpClient.Response response;
+        try (RawHttpClient client = RawHttpClient.connect(server.port()); InputStream content = body.stream()) {
+            client.write(RawHttpClient.request("POST", "/upload").header("X-Progress-Id", "browser-1").body(body)
+                    .head());
+            long sent = 0;
+            long seen = 0;
+            for (int quarter = 1; quarter <= 3; quarter++) {
+                long upTo = quarter * body.length() / 4;
+                client.write(content.readNBytes((int) (upTo - sent)));
+                sent = upTo;
+                seen = awaitReceivedAbove(seen, polls);
             }
-            Thread.sleep(40);
+            client.write(content.readAllBytes());
+            response = client.readResponse();
         }
-        HttpResponse<String> response = upload.get();
-        assertEquals(200, response.statusCode(), response.body());
-        assertEquals("browser-1", response.headers().firstValue("X-Progress-Id").orElse(null));
+        assertEquals(200, response.status(), response.toString());
+        assertEquals("browser-1", response.header("X-Progress-Id"));
         assertEquals(GeneratedStream.sha256Of(11, 6_000_000),
-                ((Map<?, ?>) ((List<?>) Http.json(response).get("parts")).get(0)).get("sha256"));
+                ((Map<?, ?>) ((List<?>) Json.parseObject(response.text()).get("parts")).get(0)).get("sha256"));
 
         long previous = -1;
         List<Long> midway = new ArrayList<>();
@@ -108,6 +109,26 @@ class UploadProgressServletTest {
         assertEquals(body.length(), done.get("bytesReceived"));
         assertEquals(body.length(), done.get("totalBytes"));
         assertEquals(0L, done.get("etaSeconds"));
+    }
+
+    /**
+     * Polls the progress of {@code browser-1}, keeping every answer, until more than {@code floor}
+     * bytes were received (the client sends no more meanwhile, so the upload is caught mid-body
+     * however fast the machine); returns the bytes received then.
+     */
+    private long awaitReceivedAbove(long floor, List<Map<String, Object>> polls) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long received = -1;
+        while (received <= floor && System.nanoTime() < deadline) {
+            HttpResponse<String> poll = progress("browser-1");
+            if (poll.statusCode() == 200) {
+                Map<String, Object> json = Http.json(poll);
+                polls.add(json);
+                received = (Long) json.get("bytesReceived");
+            }
+            Thread.sleep(10);
+        }
+        return received;
     }
 
     @Test

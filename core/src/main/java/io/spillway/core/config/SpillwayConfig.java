@@ -7,7 +7,9 @@ import java.util.Objects;
 
 /**
  * The effective, immutable configuration of one Spillway filter. Built once from init-params by
- * {@link ConfigParser}, or in code with {@link #custom()}.
+ * {@link ConfigParser}, or in code with {@link #custom()}. Every value is range-checked here too,
+ * with the same limits as the parser's, so a configuration built in code cannot hold a negative
+ * size or a zero probe interval ({@link IllegalArgumentException} naming the field).
  *
  * @param tempDirectory      where streamed parts and resumable chunks live; {@code null} means
  *                           "the container's temp dir + {@code /spillway}", resolved by the filter
@@ -107,6 +109,48 @@ public record SpillwayConfig(
         storageParameters = Map.copyOf(storageParameters);
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(streamedStorage, "streamedStorage");
+        atLeast("maxFileSize", maxFileSize, 1);
+        atLeast("maxRequestSize", maxRequestSize, 1);
+        atLeast("maxParts", maxParts, 1);
+        atLeast("maxFieldSize", maxFieldSize, 0);
+        atLeast("maxPartHeaderSize", maxPartHeaderSize, 64);
+        atLeast("inMemoryThreshold", inMemoryThreshold, 0);
+        atLeast("diskReserve", diskReserve, 0);
+        atLeast("unknownLengthBuffer", unknownLengthBuffer, 0);
+        atLeast("minUploadRate", minUploadRate, 0);
+        ratio("memoryFraction", memoryFraction);
+        ratio("criticalHeapRatio", criticalHeapRatio);
+        positive("probeInterval", probeInterval);
+        positive("uploadExpiry", uploadExpiry);
+        positive("minRateWindow", minRateWindow);
+        positive("stalledUploadTimeout", stalledUploadTimeout);
+        notNegative("retryAfter", retryAfter);
+        notNegative("progressRetention", progressRetention);
+        notNegative("shutdownTimeout", shutdownTimeout);
+    }
+
+    private static void atLeast(String name, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
+        }
+    }
+
+    private static void ratio(String name, double value) {
+        if (!(value > 0 && value <= 1)) {
+            throw new IllegalArgumentException(name + " must be greater than 0 and at most 1: " + value);
+        }
+    }
+
+    private static void positive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be longer than 0: " + Durations.format(value));
+        }
+    }
+
+    private static void notNegative(String name, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + Durations.format(value));
+        }
     }
 
     /** The defaults, as documented in the README. */

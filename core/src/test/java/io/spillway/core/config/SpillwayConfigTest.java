@@ -164,4 +164,44 @@ class SpillwayConfigTest {
         SpillwayConfig c = SpillwayConfig.custom().uploadExpiry(Duration.ofDays(365L * 1_000_000_000)).build();
         assertTrue(c.describe().contains("uploadExpiry=[365000000000d]"), c.describe());
     }
+
+    @Test
+    void builtInCode_outOfRangeValues_areRefusedWithTheFieldsName() {
+        assertRefused("maxFileSize must be at least 1: 0", b -> b.maxFileSize(0));
+        assertRefused("maxRequestSize must be at least 1: -5", b -> b.maxRequestSize(-5));
+        assertRefused("maxParts must be at least 1: 0", b -> b.maxParts(0));
+        assertRefused("maxFieldSize must be at least 0: -1", b -> b.maxFieldSize(-1));
+        assertRefused("maxPartHeaderSize must be at least 64: 10", b -> b.maxPartHeaderSize(10));
+        assertRefused("inMemoryThreshold must be at least 0: -1", b -> b.inMemoryThreshold(-1));
+        assertRefused("diskReserve must be at least 0: -1", b -> b.diskReserve(-1));
+        assertRefused("unknownLengthBuffer must be at least 0: -1", b -> b.unknownLengthBuffer(-1));
+        assertRefused("minUploadRate must be at least 0: -1", b -> b.minUploadRate(-1));
+        assertRefused("memoryFraction must be greater than 0 and at most 1: 0.0", b -> b.memoryFraction(0));
+        assertRefused("criticalHeapRatio must be greater than 0 and at most 1: 1.5", b -> b.criticalHeapRatio(1.5));
+        assertRefused("memoryFraction must be greater than 0 and at most 1: NaN", b -> b.memoryFraction(Double.NaN));
+        assertRefused("probeInterval must be longer than 0: 0", b -> b.probeInterval(Duration.ZERO));
+        assertRefused("uploadExpiry must be longer than 0: -1h", b -> b.uploadExpiry(Duration.ofHours(-1)));
+        assertRefused("minRateWindow must be longer than 0: 0", b -> b.minRateWindow(Duration.ZERO));
+        assertRefused("stalledUploadTimeout must be longer than 0: 0", b -> b.stalledUploadTimeout(Duration.ZERO));
+        assertRefused("retryAfter must not be negative: -5s", b -> b.retryAfter(Duration.ofSeconds(-5)));
+        assertRefused("progressRetention must not be negative: -1m", b -> b.progressRetention(Duration.ofMinutes(-1)));
+        assertRefused("shutdownTimeout must not be negative: -1s", b -> b.shutdownTimeout(Duration.ofSeconds(-1)));
+    }
+
+    @Test
+    void builtInCode_theLimitsThemselves_areAccepted() {
+        SpillwayConfig c = SpillwayConfig.custom().maxFileSize(1).maxRequestSize(1).maxParts(1).maxFieldSize(0)
+                .maxPartHeaderSize(64).inMemoryThreshold(0).diskReserve(0).unknownLengthBuffer(0).minUploadRate(0)
+                .memoryFraction(1).criticalHeapRatio(1).retryAfter(Duration.ZERO).progressRetention(Duration.ZERO)
+                .shutdownTimeout(Duration.ZERO).probeInterval(Duration.ofMillis(1)).build();
+        assertEquals(64, c.maxPartHeaderSize());
+        assertEquals(1.0, c.memoryFraction());
+    }
+
+    private static void assertRefused(String message, java.util.function.Consumer<SpillwayConfig.Builder> change) {
+        SpillwayConfig.Builder builder = SpillwayConfig.custom();
+        change.accept(builder);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
+        assertEquals(message, e.getMessage());
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.core.json.Json;
+import io.spillway.servlet.resumable.ResumableProtocols;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.RawHttpClient;
 import java.io.IOException;
@@ -98,13 +99,14 @@ class ResumableHardeningTest {
         ChunkModel model = new ChunkModel(file.length);
         ChunkModel.Chunk head = model.next(file, ChunkModel.Kind.RIGHT, 0, 500_000, 0);
         String id = send(target, null, head, model, new ArrayList<>(List.of(head.toString())), new Random(1));
-        Map<String, String> before = tree(target.tempDirectory());
         Baseline during = target.baseline();
+        Map<String, String> before = tree(target.tempDirectory());
         try (RawHttpClient client = RawHttpClient.connect(target.port())) {
             client.write(RawHttpClient.request("PUT", "/upload").header("Content-Type", "application/octet-stream")
                     .header("Content-Range", "bytes 500000-1999999/2000000").header("Upload-Id", id)
                     .declaredLength(1_500_000).head());
             client.write(file, 500_000, 700_000);
+            ClientAbortTest.awaitTrue("the server to be receiving the chunk", () -> stagedChunks(target) > 0);
             if (abort == Abort.FIN) {
                 client.finish();
                 client.awaitClose(Duration.ofSeconds(10));
@@ -122,13 +124,27 @@ class ResumableHardeningTest {
     }
 
     /**
+     * Chunks being received right now. A test that cuts a chunk off waits for one first: a reset
+     * that comes before the server has even read the request head leaves nothing to check yet,
+     * and the server would stage (then discard) the bytes it had buffered only after the checks.
+     */
+    private static long stagedChunks(Target target) {
+        Path staging = target.tempDirectory().resolve("resumable").resolve(ResumableProtocols.STAGING);
+        try (Stream<Path> files = Files.list(staging)) {
+            return files.filter(Files::isRegularFile).count();
+        } catch (IOException notCreatedYet) {
+            return 0;
+        }
+    }
+
+    /**
      * Sends a chunk (with a random method), checks the answer and the disk against the model, and
      * returns the upload id.
      */
     private static String send(Target target, String id, ChunkModel.Chunk chunk, ChunkModel model,
                                List<String> history, Random random) {
-        Map<String, String> before = id == null ? Map.of() : tree(target.tempDirectory());
         Baseline baseline = target.baseline();
+        Map<String, String> before = id == null ? Map.of() : tree(target.tempDirectory());
         String method = List.of("POST", "PUT", "PATCH").get(random.nextInt(3));
         RawHttpClient.Response response = target.send(chunkRequest(id, chunk, method));
         String context = history + " -> " + response;

@@ -46,7 +46,7 @@ final class Disk {
 
     /** Waits until no regular file is left under the directory; returns what is left at the end. */
     static Map<String, String> awaitEmpty(Path root) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        long deadline = System.nanoTime() + 30_000_000_000L;
         Map<String, String> left = snapshot(root);
         while (!left.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

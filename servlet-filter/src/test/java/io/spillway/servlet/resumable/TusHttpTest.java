@@ -5,6 +5,7 @@ import io.spillway.servlet.testing.RecordingServlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.core.json.Json;
 import io.spillway.servlet.testing.GeneratedStream;
@@ -50,7 +51,7 @@ class TusHttpTest {
     static void start() {
         app = new RecordingServlet();
         server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(), "maxFileSize", "100MB",
-                "maxRequestSize", "100MB", "diskReserve", "0", "stalledUploadTimeout", "5s"), app);
+                "maxRequestSize", "100MB", "diskReserve", "0", "stalledUploadTimeout", "30s"), app);
     }
 
     @AfterAll
@@ -268,7 +269,7 @@ class TusHttpTest {
                     + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(file, 0, 400_000);
             out.flush();
-            Thread.sleep(200);
+            awaitStaging();
             HttpResponse<String> concurrent = Http.send(patch(location, 0, Arrays.copyOf(file, 1000)).build());
             assertEquals(423, concurrent.statusCode(), concurrent.body());
         }
@@ -284,7 +285,7 @@ class TusHttpTest {
     @Test
     void abandonedUpload_isSweptAfterExpiry(@TempDir Path otherTemp) throws Exception {
         try (ResumableServer expiring = ResumableServer.start(Map.of("tempDirectory", otherTemp.toString(),
-                "diskReserve", "0", "uploadExpiry", "2s"), new RecordingServlet())) {
+                "diskReserve", "0", "uploadExpiry", "5s"), new RecordingServlet())) {
             HttpResponse<String> created = Http.send(HttpRequest.newBuilder(expiring.uri("/upload"))
                     .header("Tus-Resumable", "1.0.0").header("Upload-Length", "5000")
                     .header("Content-Type", "application/offset+octet-stream")
@@ -302,6 +303,23 @@ class TusHttpTest {
     }
 
     // ---- helpers
+
+    /** Waits until a PATCH is being received: it holds the upload's writer lease from then on. */
+    private static void awaitStaging() throws InterruptedException {
+        Path staging = tempDir.resolve("resumable").resolve(ResumableProtocols.STAGING);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(staging)) {
+                if (files.anyMatch(Files::isRegularFile)) {
+                    return;
+                }
+            } catch (java.io.IOException notCreatedYet) {
+                // the staging directory comes with the first chunk
+            }
+            Thread.sleep(10);
+        }
+        fail("the PATCH never reached the staging area");
+    }
 
     private static HttpResponse<String> create(long length, String metadata) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/upload")).header("Tus-Resumable", "1.0.0")
