@@ -7,7 +7,9 @@ import java.time.Instant;
  * One reading of the memory that uploads may use: the JVM heap, the machine's physical memory
  * and, when the process runs under a cgroup limit, the container's.
  *
- * @param heapUsed          bytes of heap in use (garbage included)
+ * @param heapUsed          bytes of heap in use outside the young generation's eden space (which
+ *                          holds mostly garbage the next minor collection frees); the old
+ *                          generation's garbage is included until a collection reclaims it
  * @param heapMax           the heap's maximum size
  * @param physicalTotal     the machine's physical memory
  * @param physicalAvailable physical memory available to new allocations (Linux MemAvailable)

@@ -2,15 +2,23 @@ package io.spillway.core.memory;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import oshi.SystemInfo;
 import oshi.hardware.GlobalMemory;
 
 /**
- * The live probe: heap from the {@link MemoryMXBean}, physical memory from OSHI's
- * {@link GlobalMemory}, container limit from {@link CgroupMemory}.
+ * The live probe: heap from the {@link MemoryMXBean} and the heap's memory pools, physical memory
+ * from OSHI's {@link GlobalMemory}, container limit from {@link CgroupMemory}.
+ *
+ * <p>Heap in use leaves out the young generation's eden space (see {@link #heapInUse}): eden is
+ * where new objects are born and most of them die there, so counting it would let garbage that
+ * the next minor collection frees decide the route, and would keep an idle server whose eden
+ * happens to be full looking short of memory until something allocates again.
  *
  * <p>When OSHI cannot load (no native access), physical memory falls back to the JDK's
  * container-aware {@code OperatingSystemMXBean}.
@@ -18,6 +26,7 @@ import oshi.hardware.GlobalMemory;
 public final class SystemMemoryProbe implements MemoryProbe {
 
     private final MemoryMXBean memoryBean = ManagementFactory.getMemoryMXBean();
+    private final List<MemoryPoolMXBean> heapPools = heapPools(ManagementFactory.getMemoryPoolMXBeans());
     private final GlobalMemory globalMemory;
     private final CgroupMemory cgroup;
     private final Clock clock;
@@ -48,10 +57,42 @@ public final class SystemMemoryProbe implements MemoryProbe {
             available = os.getFreeMemorySize();
         }
         Optional<CgroupMemory.Reading> container = cgroup.read();
-        return new MemorySnapshot(heap.getUsed(), heapMax, total, available,
+        return new MemorySnapshot(heapInUse(heap.getUsed(), heapPools), heapMax, total, available,
                 container.map(CgroupMemory.Reading::limit).orElse(MemorySnapshot.NO_LIMIT),
                 container.map(CgroupMemory.Reading::usage).orElse(MemorySnapshot.NO_LIMIT),
                 clock.instant());
+    }
+
+    /**
+     * Heap in use outside eden: the sum of the survivor, old and any other heap pools. Objects that
+     * outlive a minor collection count as soon as they move out of eden; the bytes of buffered
+     * uploads count in the budget's reservations anyway. Collectors without an eden (ZGC,
+     * Shenandoah, Epsilon) have one heap pool, which counts as it is; without pool beans at all,
+     * {@code heapUsed} counts.
+     *
+     * @param heapUsed the whole heap's usage, used when there are no pools to read
+     * @param pools    the heap's memory pools
+     */
+    static long heapInUse(long heapUsed, List<MemoryPoolMXBean> pools) {
+        if (pools.isEmpty()) {
+            return heapUsed;
+        }
+        long used = 0;
+        for (MemoryPoolMXBean pool : pools) {
+            MemoryUsage usage = pool.getUsage();
+            if (usage != null && !isEden(pool)) {
+                used += usage.getUsed();
+            }
+        }
+        return used;
+    }
+
+    static List<MemoryPoolMXBean> heapPools(List<MemoryPoolMXBean> pools) {
+        return pools.stream().filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    }
+
+    private static boolean isEden(MemoryPoolMXBean pool) {
+        return pool.getName().contains("Eden");
     }
 
     private static GlobalMemory loadOshi() {
