@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Gives the latest memory reading without ever making the caller wait for a probe.
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The first reading is taken when this is built. Afterwards {@link #current()} returns the
  * last reading at once; when that reading is older than the interval, exactly one refresh is
  * handed to the executor (a compare-and-set guards it, as HikariCP's {@code PoolStats} does).
+ * A reading never replaces a newer one, so a background refresh that finishes late cannot undo
+ * a {@link #refreshNow()}.
  */
 public final class SampledMemoryProbe {
 
@@ -20,19 +23,19 @@ public final class SampledMemoryProbe {
     private final Duration interval;
     private final Executor refresher;
     private final AtomicBoolean refreshing = new AtomicBoolean();
-    private volatile MemorySnapshot latest;
+    private final AtomicReference<MemorySnapshot> latest;
 
     public SampledMemoryProbe(MemoryProbe probe, Clock clock, Duration interval, Executor refresher) {
         this.probe = Objects.requireNonNull(probe, "probe");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.interval = Objects.requireNonNull(interval, "interval");
         this.refresher = Objects.requireNonNull(refresher, "refresher");
-        this.latest = probe.sample();
+        this.latest = new AtomicReference<>(probe.sample());
     }
 
     /** The latest reading; schedules a refresh in the background when it is stale. */
     public MemorySnapshot current() {
-        MemorySnapshot snapshot = latest;
+        MemorySnapshot snapshot = latest.get();
         if (isStale(snapshot) && refreshing.compareAndSet(false, true)) {
             try {
                 refresher.execute(this::refresh);
@@ -45,9 +48,12 @@ public final class SampledMemoryProbe {
 
     /** Takes a reading now, on the calling thread (for the health endpoint and tests). */
     public MemorySnapshot refreshNow() {
-        MemorySnapshot snapshot = probe.sample();
-        latest = snapshot;
-        return snapshot;
+        return keep(probe.sample());
+    }
+
+    private MemorySnapshot keep(MemorySnapshot reading) {
+        return latest.accumulateAndGet(reading,
+                (previous, next) -> next.takenAt().isBefore(previous.takenAt()) ? previous : next);
     }
 
     private boolean isStale(MemorySnapshot snapshot) {
@@ -56,7 +62,7 @@ public final class SampledMemoryProbe {
 
     private void refresh() {
         try {
-            latest = probe.sample();
+            keep(probe.sample());
         } finally {
             refreshing.set(false);
         }

@@ -13,7 +13,9 @@ import io.spillway.core.testing.CapturingExecutor;
 import io.spillway.core.testing.FakeMemoryProbe;
 import io.spillway.core.testing.MutableClock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -256,5 +258,20 @@ class SampledMemoryProbeTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void aBackgroundReadingOlderThanRefreshNow_doesNotReplaceIt() {
+        Deque<MemorySnapshot> readings = new ArrayDeque<>(List.of(
+                snapshot().heap(100 * MIB, GIB).takenAt(MutableClock.START).build(),
+                snapshot().heap(300 * MIB, GIB).takenAt(MutableClock.START.plusSeconds(2)).build(),
+                snapshot().heap(200 * MIB, GIB).takenAt(MutableClock.START.plusSeconds(1)).build()));
+        SampledMemoryProbe sampled = new SampledMemoryProbe(readings::removeFirst, clock, INTERVAL, executor);
+        clock.advance(INTERVAL);
+        sampled.current();
+        assertEquals(300 * MIB, sampled.refreshNow().heapUsed());
+        executor.runAll();
+        assertTrue(readings.isEmpty(), "the background refresh took its reading");
+        assertEquals(300 * MIB, sampled.current().heapUsed(), "the later reading stays");
     }
 }

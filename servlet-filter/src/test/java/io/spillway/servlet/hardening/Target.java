@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A running embedded Tomcat with the Spillway filter on {@code /upload} in front of an
@@ -31,14 +30,11 @@ final class Target implements AutoCloseable {
     private final TestServer server;
     private final MemoryAwareUploadFilter filter;
     private final Path tempDirectory;
-    private final AtomicReference<MemorySnapshot> memory;
 
-    private Target(TestServer server, MemoryAwareUploadFilter filter, Path tempDirectory,
-                   AtomicReference<MemorySnapshot> memory) {
+    private Target(TestServer server, MemoryAwareUploadFilter filter, Path tempDirectory) {
         this.server = server;
         this.filter = filter;
         this.tempDirectory = tempDirectory;
-        this.memory = memory;
     }
 
     /** A heap reading with {@code heapUsed} of {@code heapMax} in use and 8 GiB of physical memory free. */
@@ -52,15 +48,14 @@ final class Target implements AutoCloseable {
         Map<String, String> all = new HashMap<>(Map.of("tempDirectory", tempDirectory.toString(),
                 "diskReserve", "0", "digestAlgorithm", "SHA-256"));
         all.putAll(params);
-        AtomicReference<MemorySnapshot> memory = new AtomicReference<>(reading);
-        MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(memory::get, Clock.systemUTC());
+        MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(() -> reading, Clock.systemUTC());
         TestServer server = TestServer.builder()
                 .filter(filter, all, "/upload/*", "/upload")
                 .servlet("/upload/*", app)
                 .connector("maxKeepAliveRequests", "1")
                 .start();
         filter.probe().refreshNow();
-        return new Target(server, filter, tempDirectory, memory);
+        return new Target(server, filter, tempDirectory);
     }
 
     static Target start(Path tempDirectory, Map<String, String> params) {
@@ -85,12 +80,6 @@ final class Target implements AutoCloseable {
 
     URI uri(String path) {
         return server.uri(path);
-    }
-
-    /** Changes what the memory probe reads, effective at once. */
-    void setMemory(MemorySnapshot reading) {
-        memory.set(reading);
-        filter.probe().refreshNow();
     }
 
     /**
