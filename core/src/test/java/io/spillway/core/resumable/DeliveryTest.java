@@ -10,9 +10,9 @@ import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
+import io.spillway.core.testing.ForwardingResumableStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,24 +163,13 @@ class DeliveryTest {
     }
 
     /** The local store, optionally claiming to be shared, whose assembly or state changes can be made to fail. */
-    private static final class TestStore implements ResumableStore {
-        private final ResumableStore delegate;
+    private static final class TestStore extends ForwardingResumableStore {
         volatile boolean shared;
         volatile boolean failMaterialize;
         volatile boolean failStateChanges;
 
         TestStore(ResumableStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void create(String id, String stateJson) throws IOException {
-            delegate.create(id, stateJson);
-        }
-
-        @Override
-        public Optional<StoredState> readState(String id) throws IOException {
-            return delegate.readState(id);
+            super(delegate);
         }
 
         @Override
@@ -188,27 +177,7 @@ class DeliveryTest {
             if (failStateChanges) {
                 throw new UploadRejectedException(503, "store unavailable (test)");
             }
-            return delegate.replaceState(id, expectedVersion, stateJson);
-        }
-
-        @Override
-        public void write(String id, long offset, InputStream bytes, long length) throws IOException {
-            delegate.write(id, offset, bytes, length);
-        }
-
-        @Override
-        public InputStream read(String id, long offset, long length) throws IOException {
-            return delegate.read(id, offset, length);
-        }
-
-        @Override
-        public long storedExtent(String id) throws IOException {
-            return delegate.storedExtent(id);
-        }
-
-        @Override
-        public void discardBeyond(String id, long extent) throws IOException {
-            delegate.discardBeyond(id, extent);
+            return super.replaceState(id, expectedVersion, stateJson);
         }
 
         @Override
@@ -216,22 +185,7 @@ class DeliveryTest {
             if (failMaterialize) {
                 throw new UploadRejectedException(503, "store unavailable while assembling (test)");
             }
-            return delegate.materialize(id);
-        }
-
-        @Override
-        public List<StoredUpload> list() throws IOException {
-            return delegate.list();
-        }
-
-        @Override
-        public void delete(String id) throws IOException {
-            delegate.delete(id);
-        }
-
-        @Override
-        public long usableSpace() throws IOException {
-            return delegate.usableSpace();
+            return super.materialize(id);
         }
 
         @Override

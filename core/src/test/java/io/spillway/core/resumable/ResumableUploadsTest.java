@@ -11,6 +11,7 @@ import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.UploadIds;
+import io.spillway.core.testing.ForwardingResumableStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -82,7 +82,7 @@ class ResumableUploadsTest {
     @Test
     void create_overFreeDisk_is507_andCreatesNothing() throws Exception {
         config = config.toBuilder().diskReserve(1000).build();
-        ResumableUploads tight = reopen(new ForwardingStore(store) {
+        ResumableUploads tight = reopen(new ForwardingResumableStore(store) {
             @Override
             public long usableSpace() {
                 return 1500;
@@ -255,7 +255,7 @@ class ResumableUploadsTest {
         byte[] file = payload(1000, 31);
         UploadState state = uploads.create(spec(file.length));
         sendRange(state.id(), file, 0, 100);
-        ResumableUploads failing = reopen(new ForwardingStore(store) {
+        ResumableUploads failing = reopen(new ForwardingResumableStore(store) {
             @Override
             public void write(String id, long offset, InputStream bytes, long length) throws IOException {
                 super.write(id, offset, new LimitedInputStream(bytes, length / 2), length / 2);
@@ -796,70 +796,6 @@ class ResumableUploadsTest {
         public int read(byte[] b, int off, int len) throws IOException {
             await(gate);
             return data.read(b, off, len);
-        }
-    }
-
-    /** Delegates every operation, so a test can override one. */
-    private static class ForwardingStore implements ResumableStore {
-        private final ResumableStore delegate;
-
-        ForwardingStore(ResumableStore delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void create(String id, String stateJson) throws IOException {
-            delegate.create(id, stateJson);
-        }
-
-        @Override
-        public Optional<StoredState> readState(String id) throws IOException {
-            return delegate.readState(id);
-        }
-
-        @Override
-        public Optional<String> replaceState(String id, String expectedVersion, String stateJson) throws IOException {
-            return delegate.replaceState(id, expectedVersion, stateJson);
-        }
-
-        @Override
-        public void write(String id, long offset, InputStream bytes, long length) throws IOException {
-            delegate.write(id, offset, bytes, length);
-        }
-
-        @Override
-        public InputStream read(String id, long offset, long length) throws IOException {
-            return delegate.read(id, offset, length);
-        }
-
-        @Override
-        public long storedExtent(String id) throws IOException {
-            return delegate.storedExtent(id);
-        }
-
-        @Override
-        public void discardBeyond(String id, long extent) throws IOException {
-            delegate.discardBeyond(id, extent);
-        }
-
-        @Override
-        public Path materialize(String id) throws IOException {
-            return delegate.materialize(id);
-        }
-
-        @Override
-        public List<StoredUpload> list() throws IOException {
-            return delegate.list();
-        }
-
-        @Override
-        public void delete(String id) throws IOException {
-            delegate.delete(id);
-        }
-
-        @Override
-        public long usableSpace() throws IOException {
-            return delegate.usableSpace();
         }
     }
 }
