@@ -1,6 +1,7 @@
 package io.spillway.core.resumable;
 
 import io.spillway.core.UploadRejectedException;
+import io.spillway.core.storage.BoundedInputStream;
 import io.spillway.core.storage.TempStorage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +120,7 @@ final class StagedBody implements AutoCloseable {
     InputStream open(long offset, long count) throws IOException {
         FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
         channel.position(offset);
-        return new LimitedInputStream(Channels.newInputStream(channel), count);
+        return new BoundedInputStream(Channels.newInputStream(channel), count);
     }
 
     @Override

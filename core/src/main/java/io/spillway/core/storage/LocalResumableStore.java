@@ -143,33 +143,7 @@ public final class LocalResumableStore implements ResumableStore {
     public InputStream read(String id, long offset, long length) throws IOException {
         FileChannel channel = FileChannel.open(directory(id).resolve(DATA), options(StandardOpenOption.READ));
         channel.position(offset);
-        InputStream in = Channels.newInputStream(channel);
-        return new InputStream() {
-            private long left = length;
-
-            @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (left <= 0) {
-                    return -1;
-                }
-                int n = in.read(b, off, (int) Math.min(len, left));
-                if (n > 0) {
-                    left -= n;
-                }
-                return n;
-            }
-
-            @Override
-            public void close() throws IOException {
-                in.close();
-            }
-        };
+        return new BoundedInputStream(Channels.newInputStream(channel), length);
     }
 
     @Override

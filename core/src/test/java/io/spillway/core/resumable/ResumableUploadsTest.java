@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.SpillwayConfig;
+import io.spillway.core.storage.BoundedInputStream;
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.UploadIds;
@@ -258,7 +259,7 @@ class ResumableUploadsTest {
         ResumableUploads failing = reopen(new ForwardingResumableStore(store) {
             @Override
             public void write(String id, long offset, InputStream bytes, long length) throws IOException {
-                super.write(id, offset, new LimitedInputStream(bytes, length / 2), length / 2);
+                super.write(id, offset, new BoundedInputStream(bytes, length / 2), length / 2);
                 throw new IOException("No space left on device");
             }
         });

@@ -1,15 +1,19 @@
-package io.spillway.core.resumable;
+package io.spillway.core.storage;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads at most a given number of bytes from an underlying stream, then reports the end. */
-final class LimitedInputStream extends FilterInputStream {
+/**
+ * Reads at most a given number of bytes from an underlying stream, then reports the end: a range
+ * of a stored file, or a staged chunk, read without reading past it. Closing it closes the
+ * underlying stream.
+ */
+public final class BoundedInputStream extends FilterInputStream {
 
     private long left;
 
-    LimitedInputStream(InputStream in, long limit) {
+    public BoundedInputStream(InputStream in, long limit) {
         super(in);
         this.left = limit;
     }
