@@ -26,9 +26,17 @@ final class JsonResponses {
         send(response, status, Map.of("status", status, "error", reason));
     }
 
-    /** The running filter of the servlet's context, or null before it started (or after it failed). */
-    static MemoryAwareUploadFilter filterOf(jakarta.servlet.ServletContext context) {
-        return context.getAttribute(MemoryAwareUploadFilter.FILTER_ATTRIBUTE) instanceof MemoryAwareUploadFilter filter
-                && filter.isRunning() ? filter : null;
+    /**
+     * The running filter of the servlet's context; or, before it started (or after it failed or
+     * stopped), null once a {@code 503} has been answered.
+     */
+    static MemoryAwareUploadFilter runningFilter(jakarta.servlet.ServletContext context, HttpServletResponse response)
+            throws IOException {
+        if (context.getAttribute(MemoryAwareUploadFilter.FILTER_ATTRIBUTE) instanceof MemoryAwareUploadFilter filter
+                && filter.isRunning()) {
+            return filter;
+        }
+        error(response, 503, "the spillway filter is not running");
+        return null;
     }
 }

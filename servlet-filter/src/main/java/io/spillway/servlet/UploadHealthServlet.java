@@ -24,9 +24,8 @@ public class UploadHealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        MemoryAwareUploadFilter filter = JsonResponses.filterOf(getServletContext());
+        MemoryAwareUploadFilter filter = JsonResponses.runningFilter(getServletContext(), response);
         if (filter == null) {
-            JsonResponses.error(response, 503, "the spillway filter is not running");
             return;
         }
         Map<String, Object> report = filter.monitor().healthReport();
