@@ -59,6 +59,8 @@ public final class ResumableUploads implements AutoCloseable {
      * there this long after its last byte was not delivered, and may be delivered again.
      */
     public static final Duration DELIVERY_GRACE = Duration.ofMinutes(15);
+    /** How often a server on a shared store looks for requests to let go of an upload it writes. */
+    static final Duration RELEASE_WATCH_INTERVAL = Duration.ofMillis(500);
 
     private static final System.Logger LOG = System.getLogger(ResumableUploads.class.getName());
     private static final int STRIPES = 64;
@@ -69,11 +71,12 @@ public final class ResumableUploads implements AutoCloseable {
     private final SpillwayConfig config;
     private final Clock clock;
     private final WriterLeases leases;
-    private final Tombstones tombstones;
+    private final Endings endings;
     private final ReentrantLock[] commitLocks = new ReentrantLock[STRIPES];
     private final ReentrantLock[] resumeLocks = new ReentrantLock[STRIPES];
     private final ConcurrentHashMap<String, String> byResumeKey = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService sweeper;
+    private volatile ScheduledExecutorService releaseWatcher;
     private volatile int maxSpans = MAX_SPANS;
 
     private ResumableUploads(ResumableStore store, TempStorage staging, SpillwayConfig config, Clock clock) {
@@ -81,12 +84,12 @@ public final class ResumableUploads implements AutoCloseable {
         this.staging = staging;
         this.config = config;
         this.clock = clock;
-        this.leases = new WriterLeases(clock, config.stalledUploadTimeout());
-        this.tombstones = new Tombstones(clock, config.uploadExpiry());
         for (int i = 0; i < STRIPES; i++) {
             commitLocks[i] = new ReentrantLock();
             resumeLocks[i] = new ReentrantLock();
         }
+        this.leases = new WriterLeases(clock, config.stalledUploadTimeout(), store.writers(), this::lock);
+        this.endings = new Endings(store, clock, config.uploadExpiry());
     }
 
     /**
@@ -102,6 +105,9 @@ public final class ResumableUploads implements AutoCloseable {
         staging.deleteOwnFiles();
         ResumableUploads uploads = new ResumableUploads(store, staging, config, clock);
         uploads.recover();
+        if (store.shared()) {
+            uploads.watchReleaseRequests();
+        }
         return uploads;
     }
 
@@ -110,14 +116,26 @@ public final class ResumableUploads implements AutoCloseable {
         if (sweeper != null) {
             return;
         }
+        sweeper = every(interval, "spillway-resumable-sweeper", this::sweepQuietly);
+    }
+
+    /**
+     * On a shared store: answers, every {@link #RELEASE_WATCH_INTERVAL}, the requests of other
+     * servers that asked a writer here to let go of an upload.
+     */
+    private synchronized void watchReleaseRequests() {
+        releaseWatcher = every(RELEASE_WATCH_INTERVAL, "spillway-resumable-release-watcher", this::answerQuietly);
+    }
+
+    private static ScheduledExecutorService every(Duration interval, String name, Runnable task) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spillway-resumable-sweeper");
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
         long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(this::sweepQuietly, millis, millis, TimeUnit.MILLISECONDS);
-        sweeper = executor;
+        executor.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
+        return executor;
     }
 
     /** Lowers the span cap, so that a test can reach it with few requests. */
@@ -199,20 +217,19 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /**
-     * The current state of an upload. While another request is writing it, waits (up to the stall
-     * timeout) for that request to end, so that the answer is settled: a client resuming after a
-     * dropped connection must not see an offset that the dropped request is still changing.
+     * The current state of an upload, settled: a request still writing it (here or on another
+     * server sharing the store) is asked to let go, commits what it received and ends, so that a
+     * client resuming after a dropped connection sees the offset it can go on from, at once, and
+     * no request is still changing it.
      *
-     * @throws UploadRejectedException 404 for an unknown id (or one created by another user), 423
-     *                                 when a request keeps writing it
-     * @throws UploadGoneException     for an upload that recently completed, was terminated or expired
+     * @throws UploadRejectedException 404 for an unknown id (or one created by another user)
+     * @throws UploadGoneException     for an upload that completed, was terminated or expired
+     *                                 within {@code uploadExpiry}
      */
     public UploadState status(String id, String owner) throws IOException {
         requireWellFormed(id);
         load(id, owner, true);
-        if (!leases.awaitIdle(id)) {
-            throw new UploadRejectedException(423, "another request is writing this upload; retry shortly");
-        }
+        leases.settle(id);
         return load(id, owner, true).state();
     }
 
@@ -224,6 +241,17 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public WriteOutcome writeRange(String id, String owner, ContentRange range, long declaredLength,
                                    InputStream body) throws IOException {
+        return writeRange(id, owner, range, declaredLength, body, () -> { });
+    }
+
+    /**
+     * Stores a Content-Range chunk, like {@link #writeRange(String, String, ContentRange, long, InputStream)}.
+     *
+     * @param wake makes this request's blocked read of {@code body} return (or fail) when a later
+     *             request for the same upload asks it to let go; the bytes received until then are kept
+     */
+    public WriteOutcome writeRange(String id, String owner, ContentRange range, long declaredLength,
+                                   InputStream body, Runnable wake) throws IOException {
         if (range.isQuery()) {
             throw new IllegalArgumentException("a status query carries no bytes");
         }
@@ -231,7 +259,7 @@ public final class ResumableUploads implements AutoCloseable {
             throw UploadRejectedException.badRequest("body length " + declaredLength
                     + " does not match Content-Range " + range);
         }
-        return write(id, owner, new RangePiece(range, declaredLength), body);
+        return write(id, owner, new RangePiece(range, declaredLength), body, wake);
     }
 
     /**
@@ -244,7 +272,19 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public WriteOutcome append(String id, String owner, long offset, long declaredLength, InputStream body,
                                Checksum checksum) throws IOException {
-        return write(id, owner, new AppendPiece(offset, declaredLength, checksum), body);
+        return append(id, owner, offset, declaredLength, body, checksum, () -> { });
+    }
+
+    /**
+     * Appends bytes at {@code offset}, like {@link #append(String, String, long, long, InputStream, Checksum)}.
+     *
+     * @param wake makes this request's blocked read of {@code body} return (or fail) when a later
+     *             request for the same upload asks it to let go; the bytes received until then are
+     *             kept (without a checksum)
+     */
+    public WriteOutcome append(String id, String owner, long offset, long declaredLength, InputStream body,
+                               Checksum checksum, Runnable wake) throws IOException {
+        return write(id, owner, new AppendPiece(offset, declaredLength, checksum), body, wake);
     }
 
     /**
@@ -313,13 +353,16 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /**
-     * Deletes an upload at the client's request (tus termination).
+     * Deletes an upload at the client's request (tus termination); a request writing it is asked
+     * to let go first.
      *
-     * @throws UploadRejectedException 423 while a request is writing it, 404 or 410 when unknown
+     * @throws UploadRejectedException 404 when unknown
+     * @throws UploadGoneException     when it already ended
      */
     public void terminate(String id, String owner) throws IOException {
         requireWellFormed(id);
-        WriterLeases.Lease lease = leases.acquire(id);
+        load(id, owner, true);
+        WriterLeases.Lease lease = leases.acquire(id, () -> { });
         try {
             load(id, owner, true);
             end(id, UploadGoneException.Reason.TERMINATED);
@@ -336,6 +379,7 @@ public final class ResumableUploads implements AutoCloseable {
      * @return how many uploads were deleted
      */
     public int sweep() throws IOException {
+        endings.sweep();
         int deleted = 0;
         Instant now = clock.instant();
         for (StoredUpload upload : store.list()) {
@@ -370,6 +414,10 @@ public final class ResumableUploads implements AutoCloseable {
             sweeper.shutdownNow();
             sweeper = null;
         }
+        if (releaseWatcher != null) {
+            releaseWatcher.shutdownNow();
+            releaseWatcher = null;
+        }
         if (store instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
@@ -403,24 +451,27 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private WriteOutcome write(String id, String owner, Piece piece, InputStream body) throws IOException {
+    private WriteOutcome write(String id, String owner, Piece piece, InputStream body, Runnable wake)
+            throws IOException {
         requireWellFormed(id);
-        WriterLeases.Lease lease = leases.acquire(id);
+        load(id, owner, false);
+        WriterLeases.Lease lease = leases.acquire(id, wake);
         try {
             UploadState state = load(id, owner, false).state();
             piece.precheck(state);
             long limit = piece.limit(state);
             requireDisk(piece.expectedBytes(state));
-            try (StagedBody staged = StagedBody.stage(staging, body, limit, piece.digestAlgorithm(), lease::touch)) {
+            try (StagedBody staged = StagedBody.stage(staging, body, limit, piece.digestAlgorithm(), lease::touch,
+                    lease::releaseAsked)) {
                 ByteRange span = piece.resolve(state, staged);
                 if (piece.interrupted(staged) && span.length() == 0) {
-                    throw new UploadRejectedException(400, "request body ended early; nothing kept",
+                    throw new UploadRejectedException(400, brokenOff(staged) + "; nothing kept",
                             staged.interruption());
                 }
                 WriteOutcome outcome = commit(id, owner, lease, piece, staged, span);
                 if (piece.interrupted(staged)) {
-                    throw new UploadRejectedException(400, "request body ended early; "
-                            + span.length() + " bytes kept", staged.interruption());
+                    throw new UploadRejectedException(400, brokenOff(staged) + "; " + span.length()
+                            + " bytes kept", staged.interruption());
                 }
                 return outcome;
             }
@@ -429,13 +480,18 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
+    private static String brokenOff(StagedBody staged) {
+        return staged.superseded() ? "superseded by a newer request for this upload" : "request body ended early";
+    }
+
     private WriteOutcome commit(String id, String owner, WriterLeases.Lease lease, Piece piece, StagedBody staged,
                                 ByteRange span) throws IOException {
         ReentrantLock lock = lock(id);
         lock.lock();
         try {
             if (lease.revoked()) {
-                throw new UploadRejectedException(423, "another request took over this upload; chunk discarded");
+                throw new UploadRejectedException(400, "superseded: a newer request for this upload took over; "
+                        + "chunk discarded");
             }
             Loaded loaded = load(id, owner, false);
             UploadState state = loaded.state();
@@ -564,7 +620,7 @@ public final class ResumableUploads implements AutoCloseable {
     private Loaded read(String id, String owner, boolean completeAllowed) throws IOException {
         Optional<StoredState> stored = store.readState(id);
         if (stored.isEmpty()) {
-            UploadGoneException gone = tombstones.find(id, owner);
+            UploadGoneException gone = endings.find(id, owner);
             if (gone == null) {
                 throw new UploadRejectedException(404, "unknown upload id");
             }
@@ -605,16 +661,16 @@ public final class ResumableUploads implements AutoCloseable {
     }
 
     /**
-     * Deletes an upload and remembers why. The tombstone goes first: a request that reads the state
-     * without the lock must find either the state or the tombstone, never neither (which answered a
-     * retried last chunk with 404 instead of 409).
+     * Deletes an upload and remembers why. The ending is recorded first: a request that reads the
+     * state without the lock must find either the state or the ending, never neither (which
+     * answered a retried last chunk with 404 instead of 409).
      */
     private void end(String id, UploadGoneException.Reason why) {
         ReentrantLock lock = lock(id);
         lock.lock();
         try {
             Optional<UploadState> state = readState(id);
-            state.ifPresent(s -> tombstones.add(id, why, s.total(), s.owner()));
+            state.ifPresent(s -> endings.add(id, why, s.total(), s.owner()));
             deleteQuietly(id);
             byResumeKey.values().remove(id);
         } finally {
@@ -627,6 +683,14 @@ public final class ResumableUploads implements AutoCloseable {
             store.delete(id);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not delete resumable upload " + id, e);
+        }
+    }
+
+    private void answerQuietly() {
+        try {
+            leases.answerReleaseRequests();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "reading the requests to let go of uploads failed", e);
         }
     }
 
@@ -723,21 +787,29 @@ public final class ResumableUploads implements AutoCloseable {
             return null;
         }
 
+        /**
+         * A complete body, or, when a newer request superseded this one, the prefix that arrived
+         * (kept, so that the resuming client need not send it again). A body that broke off by
+         * itself is discarded: the client could not know which bytes a proxy delivered.
+         */
         @Override
         public ByteRange resolve(UploadState state, StagedBody staged) throws UploadRejectedException {
+            if (staged.overflowed()) {
+                throw UploadRejectedException.badRequest("body is longer than Content-Range " + range);
+            }
+            if (staged.superseded() && !range.accepts(staged.length())) {
+                return new ByteRange(range.first(), Math.min(range.first() + staged.length(), state.total()));
+            }
             if (staged.interruption() != null) {
                 throw new UploadRejectedException(400, "request body ended early; chunk discarded",
                         staged.interruption());
-            }
-            if (staged.overflowed()) {
-                throw UploadRejectedException.badRequest("body is longer than Content-Range " + range);
             }
             return range.span(staged.length());
         }
 
         @Override
         public boolean interrupted(StagedBody staged) {
-            return false;
+            return staged.superseded() && !range.accepts(staged.length());
         }
     }
 
@@ -788,7 +860,8 @@ public final class ResumableUploads implements AutoCloseable {
 
         @Override
         public boolean interrupted(StagedBody staged) {
-            return staged.interruption() != null || declaredLength >= 0 && staged.length() < declaredLength;
+            return staged.interruption() != null || declaredLength >= 0 && staged.length() < declaredLength
+                    || staged.superseded() && declaredLength < 0;
         }
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The body of one chunk request, copied into a private staging file before anything about the
@@ -25,7 +26,9 @@ import java.util.Set;
  * <p>Reading stops after {@code limit + 1} bytes, so a body longer than allowed is detected
  * without reading it to the end. A failure while reading the request (client abort, timeout) is
  * kept as {@link #interruption()}: what arrived before it stays staged, for protocols that keep
- * partial bytes (tus).
+ * partial bytes (tus). So is a stop that a later request for the same upload asked for (lock
+ * release, see {@link WriterLeases}): reading ends after the current buffer and the body is
+ * {@link #superseded()}.
  */
 final class StagedBody implements AutoCloseable {
 
@@ -36,9 +39,12 @@ final class StagedBody implements AutoCloseable {
     private final boolean overflowed;
     private final IOException interruption;
     private final byte[] digest;
+    private final boolean superseded;
 
-    private StagedBody(Path file, long length, boolean overflowed, IOException interruption, byte[] digest) {
+    private StagedBody(Path file, long length, boolean overflowed, IOException interruption, byte[] digest,
+                       boolean superseded) {
         this.file = file;
+        this.superseded = superseded;
         this.length = length;
         this.overflowed = overflowed;
         this.interruption = interruption;
@@ -50,10 +56,11 @@ final class StagedBody implements AutoCloseable {
      *
      * @param digestAlgorithm a JCA digest name to compute while copying, or null
      * @param onProgress      called after every buffer that arrived
+     * @param stop            asked after every read: whether to stop reading (a later request took over)
      * @throws UploadRejectedException 507 when the staging file cannot be written
      */
     static StagedBody stage(TempStorage staging, InputStream body, long limit, String digestAlgorithm,
-                            Runnable onProgress) throws UploadRejectedException {
+                            Runnable onProgress, BooleanSupplier stop) throws UploadRejectedException {
         MessageDigest md = digestAlgorithm == null ? null : digest(digestAlgorithm);
         Path file;
         try {
@@ -63,6 +70,7 @@ final class StagedBody implements AutoCloseable {
         }
         long copied = 0;
         IOException interruption = null;
+        boolean superseded = false;
         boolean done = false;
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buffer = new byte[BUFFER];
@@ -72,6 +80,7 @@ final class StagedBody implements AutoCloseable {
                     n = body.read(buffer, 0, (int) Math.min(buffer.length, limit + 1 - copied));
                 } catch (IOException e) {
                     interruption = e;
+                    superseded = stop.getAsBoolean();
                     break;
                 }
                 if (n < 0) {
@@ -83,6 +92,10 @@ final class StagedBody implements AutoCloseable {
                 }
                 copied += n;
                 onProgress.run();
+                if (stop.getAsBoolean()) {
+                    superseded = copied <= limit;
+                    break;
+                }
             }
             done = true;
         } catch (IOException e) {
@@ -93,7 +106,7 @@ final class StagedBody implements AutoCloseable {
             }
         }
         return new StagedBody(file, Math.min(copied, limit), copied > limit, interruption,
-                md == null ? null : md.digest());
+                md == null ? null : md.digest(), superseded);
     }
 
     /** Bytes staged (never more than the limit). */
@@ -109,6 +122,14 @@ final class StagedBody implements AutoCloseable {
     /** The failure that ended reading the request early, or null when the body ended normally. */
     IOException interruption() {
         return interruption;
+    }
+
+    /**
+     * Whether reading stopped because a later request for the upload asked this one to let go;
+     * the bytes staged until then are complete and in order.
+     */
+    boolean superseded() {
+        return superseded;
     }
 
     /** The digest of every byte read (including one beyond the limit), or null. */

@@ -1,91 +1,208 @@
 package io.spillway.core.resumable;
 
-import io.spillway.core.UploadRejectedException;
+import io.spillway.core.storage.TempStorage;
+import io.spillway.core.storage.WriterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 
 /**
- * One writer per upload, in this JVM. A request that wants to write an upload takes its lease; a
- * second request gets 423 while the holder still receives bytes, and takes the lease over once the
- * holder has received nothing for the stall timeout (a half-open socket must not block a retry for
- * long). A holder whose lease was taken over notices it before it commits and discards its bytes.
+ * One writer per upload, with lock release: a new request for an upload that another request is
+ * writing asks that holder to let go instead of being refused. The holder's blocked read is woken
+ * (its {@code wake} action), it stops reading, commits the bytes it received and gives the lease
+ * back; the new request then proceeds on a settled offset. A holder that does not let go within
+ * {@link #RELEASE_WAIT} (its read cannot be woken on this container, or its client sends on) is
+ * revoked under the upload's commit lock: whatever it commits from then on is discarded, so it
+ * can never move the offset under the new request.
+ *
+ * <p>Across servers sharing a store the same request travels through the store's
+ * {@link WriterRegistry}: every lease is announced there, a request whose upload has a writer on
+ * another server asks it to release and waits up to {@link #REMOTE_RELEASE_WAIT} for it to
+ * withdraw, and {@link #answerReleaseRequests} (run at least every second while this server holds
+ * leases) wakes the local holders that others asked to stop.
+ *
+ * <p>Time comes from the injected clock (the stall measure of {@link #busy}); the waits for a
+ * holder are real waits, bounded as above.
  */
 final class WriterLeases {
+
+    /** How long a new request waits for a holder in this JVM before revoking it. */
+    static final Duration RELEASE_WAIT = Duration.ofSeconds(1);
+    /** How long a new request waits for a writer on another server to withdraw. */
+    static final Duration REMOTE_RELEASE_WAIT = Duration.ofMillis(2500);
+
+    private static final System.Logger LOG = System.getLogger(WriterLeases.class.getName());
+    private static final long REMOTE_POLL_MILLIS = 50;
 
     private final ConcurrentHashMap<String, Lease> held = new ConcurrentHashMap<>();
     private final Clock clock;
     private final long stallMillis;
+    private final WriterRegistry registry;
+    private final Function<String, Lock> commitLocks;
 
-    WriterLeases(Clock clock, Duration stallTimeout) {
+    /**
+     * @param stallTimeout a holder silent this long counts as idle for the sweeper
+     * @param registry     where writers on other servers are found and asked
+     * @param commitLocks  the commit lock of an upload, under which a holder is revoked
+     */
+    WriterLeases(Clock clock, Duration stallTimeout, WriterRegistry registry, Function<String, Lock> commitLocks) {
         this.clock = clock;
         this.stallMillis = stallTimeout.toMillis();
+        this.registry = registry;
+        this.commitLocks = commitLocks;
     }
 
     /**
-     * Takes the lease of an upload.
+     * Takes the lease of an upload, after asking its current holder (here or on another server)
+     * to let go.
      *
-     * @throws UploadRejectedException 423 while another request is actively writing the upload
+     * @param wake makes this request's own blocked read return when a later request asks it to
+     *             let go (or does nothing)
      */
-    Lease acquire(String id) throws UploadRejectedException {
-        Lease mine = new Lease(clock);
-        Lease winner = held.compute(id, (key, current) -> {
+    Lease acquire(String id, Runnable wake) throws IOException {
+        Lease mine = new Lease(clock, wake);
+        while (true) {
+            Lease current = held.putIfAbsent(id, mine);
             if (current == null) {
-                return mine;
+                break;
             }
-            if (current.stalled(stallMillis)) {
-                current.revoke();
-                return mine;
-            }
-            return current;
-        });
-        if (winner != mine) {
-            throw new UploadRejectedException(423, "another request is writing this upload; retry shortly");
+            settle(id, current);
+        }
+        settleElsewhere(id, Set.of(mine.token()));
+        try {
+            registry.announce(id, mine.token());
+        } catch (IOException | RuntimeException e) {
+            release(id, mine);
+            throw e;
         }
         return mine;
     }
 
-    /** Gives the lease back, unless it was taken over meanwhile. */
+    /**
+     * Makes the upload's offset settled: asks whoever writes it, here or on another server, to let
+     * go and waits (bounded) until it has committed and withdrawn, or revokes it.
+     */
+    void settle(String id) throws IOException {
+        Lease current = held.get(id);
+        if (current != null) {
+            settle(id, current);
+        }
+        settleElsewhere(id, Set.of());
+    }
+
+    /** Gives the lease back and withdraws it from the registry. Safe to call more than once. */
     void release(String id, Lease lease) {
         held.remove(id, lease);
+        lease.released.countDown();
+        registry.withdraw(id, lease.token());
     }
 
-    /**
-     * Waits until no request is actively writing the upload (a stalled writer counts as idle).
-     *
-     * @return whether the upload became idle within the stall timeout
-     */
-    boolean awaitIdle(String id) {
-        long deadline = System.nanoTime() + stallMillis * 1_000_000;
-        while (busy(id)) {
-            if (System.nanoTime() - deadline >= 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether a request is actively writing the upload now. */
+    /** Whether a request in this JVM is actively writing the upload now (a stalled one is not). */
     boolean busy(String id) {
         Lease lease = held.get(id);
         return lease != null && !lease.stalled(stallMillis);
     }
 
+    /** Whether any lease is held in this JVM. */
+    boolean anyHeld() {
+        return !held.isEmpty();
+    }
+
+    /**
+     * Wakes every local holder that a request on another server asked to let go.
+     *
+     * @return how many were asked
+     */
+    int answerReleaseRequests() throws IOException {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        Set<String> asked = registry.releaseRequests();
+        int woken = 0;
+        for (Lease lease : held.values()) {
+            if (asked.contains(lease.token())) {
+                lease.askToRelease();
+                woken++;
+            }
+        }
+        return woken;
+    }
+
+    private void settle(String id, Lease current) {
+        current.askToRelease();
+        if (current.awaitReleased(RELEASE_WAIT)) {
+            return;
+        }
+        Lock lock = commitLocks.apply(id);
+        lock.lock();
+        try {
+            current.revoke();
+            held.remove(id, current);
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "upload " + id + ": a writer did not let go within "
+                + RELEASE_WAIT.toMillis() + " ms; what it still receives is discarded");
+    }
+
+    /** Asks the writers of other servers (every announced one not in {@code own}) to let go, and waits. */
+    private void settleElsewhere(String id, Set<String> own) throws IOException {
+        List<String> others = registry.writers(id).stream().filter(w -> !own.contains(w)).toList();
+        if (others.isEmpty()) {
+            return;
+        }
+        for (String writer : others) {
+            registry.requestRelease(id, writer);
+        }
+        long deadline = System.nanoTime() + REMOTE_RELEASE_WAIT.toNanos();
+        List<String> left = others;
+        while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
+            pause();
+            List<String> now = registry.writers(id);
+            left = left.stream().filter(now::contains).toList();
+        }
+        for (String stale : left) {
+            LOG.log(System.Logger.Level.INFO, () -> "upload " + id + ": writer " + stale + " on another server did not "
+                    + "withdraw within " + REMOTE_RELEASE_WAIT.toMillis() + " ms; going ahead");
+            registry.withdraw(id, stale);
+        }
+    }
+
+    private static void pause() throws IOException {
+        try {
+            Thread.sleep(REMOTE_POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for a writer to let go");
+        }
+    }
+
     /** The right to write one upload, with the time its holder last received bytes. */
     static final class Lease {
         private final Clock clock;
+        private final Runnable wake;
+        private final String token = TempStorage.newId();
+        private final CountDownLatch released = new CountDownLatch(1);
         private volatile long lastProgress;
+        private volatile boolean releaseAsked;
         private volatile boolean revoked;
 
-        Lease(Clock clock) {
+        Lease(Clock clock, Runnable wake) {
             this.clock = clock;
+            this.wake = wake;
             this.lastProgress = clock.millis();
+        }
+
+        /** This request's name in the registry. */
+        String token() {
+            return token;
         }
 
         /** Records that bytes arrived. */
@@ -93,17 +210,43 @@ final class WriterLeases {
             lastProgress = clock.millis();
         }
 
+        /** Whether a later request asked this holder to let go: it stops reading and commits. */
+        boolean releaseAsked() {
+            return releaseAsked;
+        }
+
+        /** Whether the holder was revoked: what it commits from now on is discarded. */
+        boolean revoked() {
+            return revoked;
+        }
+
         boolean stalled(long stallMillis) {
             return clock.millis() - lastProgress >= stallMillis;
         }
 
-        void revoke() {
-            revoked = true;
+        private synchronized void askToRelease() {
+            if (releaseAsked) {
+                return;
+            }
+            releaseAsked = true;
+            try {
+                wake.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "waking a writer failed; it stops at its next byte", e);
+            }
         }
 
-        /** Whether another request took the upload over. */
-        boolean revoked() {
-            return revoked;
+        private boolean awaitReleased(Duration timeout) {
+            try {
+                return released.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        private void revoke() {
+            revoked = true;
         }
     }
 }

@@ -32,7 +32,7 @@ import java.util.Set;
 /**
  * A {@link ResumableStore} on the local disk: one private directory per upload under
  * {@code <tempRoot>/resumable/}, holding {@code data} (the byte space, sparse until filled) and
- * {@code state.json}.
+ * {@code state.json}; the endings of finished uploads are {@code <tempRoot>/resumable/ended/<id>.json}.
  *
  * <p>Directories are {@code 0700} and files {@code 0600}, created with {@code CREATE_NEW} and
  * opened without following links; only server-issued ids become directory names. Data is forced
@@ -44,6 +44,9 @@ public final class LocalResumableStore implements ResumableStore {
 
     /** Name of the subdirectory of the temp root that holds resumable uploads. */
     public static final String DIRECTORY = "resumable";
+
+    /** Name of the subdirectory of the store that remembers the endings of finished uploads. */
+    public static final String ENDED = "ended";
 
     static final String DATA = "data";
     static final String STATE = "state.json";
@@ -225,6 +228,75 @@ public final class LocalResumableStore implements ResumableStore {
         return rootStorage.usableSpace();
     }
 
+    @Override
+    public void recordEnding(String id, String json) throws IOException {
+        Path ended = endedDirectory();
+        synchronized (lock(id)) {
+            writeAtomically(ended.resolve(UploadIds.requireValid(id) + ".json"),
+                    ended.resolve(id + ".json.tmp"), json);
+        }
+    }
+
+    @Override
+    public Optional<String> readEnding(String id) throws IOException {
+        Path file = root.resolve(ENDED).resolve(UploadIds.requireValid(id) + ".json");
+        if (Files.isSymbolicLink(file)) {
+            throw new IOException("ending file is a symbolic link");
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (NoSuchFileException missing) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<Ending> listEndings() throws IOException {
+        Path ended = root.resolve(ENDED);
+        if (!Files.isDirectory(ended, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<Ending> endings = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(ended, "*.json")) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                String id = name.substring(0, name.length() - ".json".length());
+                if (UploadIds.isValid(id)) {
+                    try {
+                        endings.add(new Ending(id, modified(entry)));
+                    } catch (NoSuchFileException forgottenMeanwhile) {
+                        // swept by another call while listing
+                    }
+                }
+            }
+        }
+        return endings;
+    }
+
+    @Override
+    public void forgetEnding(String id) throws IOException {
+        Files.deleteIfExists(root.resolve(ENDED).resolve(UploadIds.requireValid(id) + ".json"));
+    }
+
+    private Path endedDirectory() throws IOException {
+        Path ended = root.resolve(ENDED);
+        if (Files.isSymbolicLink(ended)) {
+            throw new IOException("directory of endings is a symbolic link: " + ended);
+        }
+        if (!Files.isDirectory(ended)) {
+            try {
+                if (POSIX) {
+                    Files.createDirectory(ended, PosixFilePermissions.asFileAttribute(DIR_MODE));
+                } else {
+                    Files.createDirectory(ended);
+                }
+            } catch (java.nio.file.FileAlreadyExistsException createdMeanwhile) {
+                // another request made it
+            }
+        }
+        return ended;
+    }
+
     private Optional<StoredState> readStateLocked(Path dir) throws IOException {
         Path state = dir.resolve(STATE);
         if (Files.isSymbolicLink(state)) {
@@ -239,7 +311,11 @@ public final class LocalResumableStore implements ResumableStore {
     }
 
     private void writeState(Path dir, String json) throws IOException {
-        Path tmp = dir.resolve(STATE_TMP);
+        writeAtomically(dir.resolve(STATE), dir.resolve(STATE_TMP), json);
+    }
+
+    /** Writes a temporary file, forces it, renames it over the target and forces the directory. */
+    private static void writeAtomically(Path target, Path tmp, String json) throws IOException {
         Files.deleteIfExists(tmp);
         try (FileChannel channel = createNew(tmp)) {
             ByteBuffer bytes = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
@@ -248,8 +324,8 @@ public final class LocalResumableStore implements ResumableStore {
             }
             channel.force(true);
         }
-        Files.move(tmp, dir.resolve(STATE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        forceDirectory(dir);
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(target.getParent());
     }
 
     private static FileChannel createNew(Path file) throws IOException {

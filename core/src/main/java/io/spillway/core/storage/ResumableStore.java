@@ -79,6 +79,31 @@ public interface ResumableStore {
     long usableSpace() throws IOException;
 
     /**
+     * Remembers durably that an upload ended (completed, terminated or expired), as a small JSON
+     * document that replaces an earlier one for the same id. It outlives a restart and is seen by
+     * every server sharing the store, so that a late request for the upload gets a precise answer
+     * (410 Gone, or "complete") instead of 404; the engine forgets it after {@code uploadExpiry}.
+     */
+    void recordEnding(String id, String json) throws IOException;
+
+    /** The ending remembered for an upload, or empty. */
+    Optional<String> readEnding(String id) throws IOException;
+
+    /** Every remembered ending, with the time it was recorded, for the sweeper. */
+    List<Ending> listEndings() throws IOException;
+
+    /** Forgets an ending. Forgetting a missing one is no error. */
+    void forgetEnding(String id) throws IOException;
+
+    /**
+     * How writers of this store on other servers are found and asked to let go of an upload; a
+     * store of one server's own has nobody else to ask.
+     */
+    default WriterRegistry writers() {
+        return WriterRegistry.NONE;
+    }
+
+    /**
      * Whether other servers use this store at the same time (an object store behind a load
      * balancer). Then a complete upload found at start-up may be one that another server is
      * delivering right now, and is not reopened at once (see {@code ResumableUploads}).
@@ -104,5 +129,14 @@ public interface ResumableStore {
      * @param hasState     false for an orphan (bytes without a state document)
      */
     record StoredUpload(String id, Instant lastModified, boolean hasState) {
+    }
+
+    /**
+     * One remembered ending as listed.
+     *
+     * @param id         the upload id
+     * @param recordedAt when the ending was recorded
+     */
+    record Ending(String id, Instant recordedAt) {
     }
 }

@@ -316,26 +316,27 @@ class ResumableUploadsTest {
     // ---- concurrency
 
     @Test
-    void eightConcurrentFinalChunks_completeExactlyOnce() throws Exception {
+    void eightConcurrentFinalChunks_completeExactlyOnce_theOthersAreSupersededOrTooLate() throws Exception {
         byte[] file = payload(400_000, 13);
         UploadState state = uploads.create(spec(file.length));
         sendRange(state.id(), file, 0, 300_000);
-        CountDownLatch refused = new CountDownLatch(7);
+        CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Object>> results = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 results.add(pool.submit(() -> {
-                    InputStream held = new GatedStream(slice(file, 300_000, 400_000), refused);
+                    WakeableStream body = new WakeableStream(slice(file, 300_000, 400_000));
+                    await(start);
                     try {
                         return uploads.writeRange(state.id(), null, ContentRange.parse("bytes 300000-399999/400000"),
-                                100_000, held);
+                                100_000, body, body::wake);
                     } catch (UploadRejectedException e) {
-                        refused.countDown();
                         return e.status();
                     }
                 }));
             }
+            start.countDown();
             int completed = 0;
             List<Object> statuses = new ArrayList<>();
             for (Future<Object> f : results) {
@@ -347,7 +348,8 @@ class ResumableUploadsTest {
                 }
             }
             assertEquals(1, completed);
-            assertEquals(Collections.nCopies(7, 423), statuses);
+            assertEquals(7, statuses.size());
+            assertTrue(statuses.stream().allMatch(s -> s.equals(400) || s.equals(409)), statuses.toString());
         } finally {
             pool.shutdownNow();
         }
@@ -356,7 +358,7 @@ class ResumableUploadsTest {
     }
 
     @Test
-    void stalledWriter_isTakenOver_afterTheTimeout_andDiscardsItsBytes() throws Exception {
+    void writerThatCannotBeWoken_isRevoked_afterTheReleaseWait_andItsLateChunkIsDiscarded() throws Exception {
         byte[] file = payload(100_000, 14);
         UploadState state = uploads.create(spec(file.length));
         CountDownLatch started = new CountDownLatch(1);
@@ -392,19 +394,48 @@ class ResumableUploadsTest {
                 }
             });
             assertTrue(started.await(10, TimeUnit.SECONDS));
-            UploadRejectedException busy = assertThrows(UploadRejectedException.class,
-                    () -> sendRange(state.id(), file, 0, 100_000));
-            assertEquals(423, busy.status());
-            clock.advance(STALL);
-            assertTrue(sendRange(state.id(), file, 0, 100_000).completed(), "the retry takes the stalled lease over");
+            assertTrue(sendRange(state.id(), file, 0, 100_000).completed(),
+                    "the new request takes over without waiting for the stall timeout");
             resume.countDown();
             Object late = stalled.get(10, TimeUnit.SECONDS);
-            assertTrue(late instanceof UploadRejectedException e && e.status() == 423, String.valueOf(late));
+            assertTrue(late instanceof UploadRejectedException e && e.status() == 400
+                    && e.getMessage().startsWith("superseded"), String.valueOf(late));
         } finally {
             pool.shutdownNow();
         }
         assertEquals(0, stagingFiles());
         assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void newChunk_whileAWriterTrickles_asksItToLetGo_andGoesOnFromWhatItKept() throws Exception {
+        byte[] file = payload(100_000, 15);
+        UploadState state = uploads.create(tusSpec(file.length));
+        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> first = pool.submit(() -> {
+                try {
+                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
+                } catch (UploadRejectedException e) {
+                    return e;
+                }
+            });
+            dropped.awaitServed(20_000);
+            long offset = uploads.status(state.id(), null).offset();
+            Object superseded = first.get(10, TimeUnit.SECONDS);
+            assertTrue(superseded instanceof UploadRejectedException e && e.status() == 400
+                    && e.getMessage().equals("superseded by a newer request for this upload; " + offset + " bytes kept"),
+                    String.valueOf(superseded));
+            assertTrue(offset >= 20_000 && offset < 100_000, "kept " + offset);
+            WriteOutcome rest = uploads.append(state.id(), null, offset, file.length - offset,
+                    slice(file, (int) offset, file.length), null);
+            assertTrue(rest.completed());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+        assertEquals(0, stagingFiles());
     }
 
     @Test
@@ -429,44 +460,36 @@ class ResumableUploadsTest {
     }
 
     @Test
-    void status_whileAWriterKeepsWriting_is423_afterTheStallTimeout() throws Exception {
-        config = config.toBuilder().stalledUploadTimeout(Duration.ofMillis(300)).build();
-        uploads.close();
-        uploads = reopen(store);
+    void status_whileAWriterKeepsWriting_asksItToLetGo_andAnswersTheSettledOffset() throws Exception {
         UploadState state = uploads.create(tusSpec(1_000_000));
-        CountDownLatch done = new CountDownLatch(1);
-        InputStream trickle = new InputStream() {
+        InputStream endless = new InputStream() {
             @Override
             public int read() {
                 throw new UnsupportedOperationException();
             }
 
             @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (done.getCount() == 0) {
-                    return -1;
-                }
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
-                }
-                clock.advance(Duration.ofMillis(1));
-                b[off] = 1;
-                return 1;
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 1);
+                return len;
             }
         };
+        WakeableStream trickle = new WakeableStream(endless);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<WriteOutcome> writer = pool.submit(() -> uploads.append(state.id(), null, 0, -1, trickle, null));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (stagingFiles() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertEquals(423, assertThrows(UploadRejectedException.class,
-                    () -> uploads.status(state.id(), null)).status());
-            done.countDown();
-            assertTrue(writer.get(10, TimeUnit.SECONDS).state().offset() > 0);
+            Future<Object> writer = pool.submit(() -> {
+                try {
+                    return uploads.append(state.id(), null, 0, -1, trickle, null, trickle::wake);
+                } catch (UploadRejectedException e) {
+                    return e;
+                }
+            });
+            trickle.awaitServed(5000);
+            long settled = uploads.status(state.id(), null).offset();
+            assertTrue(settled >= 5000, "kept " + settled);
+            Object ended = writer.get(10, TimeUnit.SECONDS);
+            assertTrue(ended instanceof UploadRejectedException e && e.status() == 400, String.valueOf(ended));
+            assertEquals(settled, uploads.status(state.id(), null).offset(), "nobody moves the offset any more");
         } finally {
             pool.shutdownNow();
         }
@@ -580,6 +603,28 @@ class ResumableUploadsTest {
         assertEquals(UploadGoneException.Reason.TERMINATED, gone.why());
     }
 
+    @Test
+    void endings_surviveARestart_soThatLateRequestsAreToldTheUploadIsGone() throws Exception {
+        UploadState terminated = uploads.create(tusSpec(1000));
+        uploads.terminate(terminated.id(), null);
+        byte[] file = payload(1000, 31);
+        UploadState delivered = uploads.create(tusSpec(file.length));
+        assertTrue(uploads.append(delivered.id(), null, 0, file.length, slice(file, 0, file.length), null).completed());
+        uploads.finish(delivered.id());
+        uploads.close();
+        uploads = reopen(LocalResumableStore.open(tempRoot));
+        assertEquals(UploadGoneException.Reason.TERMINATED, assertThrows(UploadGoneException.class,
+                () -> uploads.status(terminated.id(), null)).why());
+        assertEquals(410, assertThrows(UploadGoneException.class,
+                () -> uploads.append(terminated.id(), null, 0, 10, slice(file, 0, 10), null)).status());
+        assertEquals(UploadGoneException.Reason.COMPLETED, assertThrows(UploadGoneException.class,
+                () -> uploads.status(delivered.id(), null)).why());
+        assertEquals(409, assertThrows(UploadRejectedException.class,
+                () -> uploads.append(delivered.id(), null, 0, 10, slice(file, 0, 10), null)).status(),
+                "a late chunk of a delivered upload is told it is complete");
+        assertEquals(List.of(), uploadDirectories());
+    }
+
     // ---- expiry
 
     @Test
@@ -593,13 +638,21 @@ class ResumableUploadsTest {
         clock.advance(Duration.ofHours(1));
         assertEquals(1, uploads.sweep());
         assertEquals(List.of(active.id()), uploadDirectories());
+        Path ending = store.root().resolve(LocalResumableStore.ENDED).resolve(abandoned.id() + ".json");
         assertEquals(Map.of(active.id() + "/data", DiskSnapshot.sha256(new byte[0]),
-                active.id() + "/state.json", DiskSnapshot.sha256(store.root().resolve(active.id()).resolve("state.json"))),
-                DiskSnapshot.of(store.root()));
+                active.id() + "/state.json", DiskSnapshot.sha256(store.root().resolve(active.id()).resolve("state.json")),
+                LocalResumableStore.ENDED + "/" + abandoned.id() + ".json", DiskSnapshot.sha256(ending)),
+                DiskSnapshot.of(store.root()), "only the small record that the upload expired remains");
         assertEquals(UploadGoneException.Reason.EXPIRED, assertThrows(UploadGoneException.class,
                 () -> uploads.status(abandoned.id(), null)).why());
-        clock.advance(Duration.ofHours(24));
-        assertEquals(1, uploads.sweep());
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+        assertEquals(1, uploads.sweep(), "the other upload expires too");
+        assertEquals(List.of("resumable/" + LocalResumableStore.ENDED + "/" + active.id() + ".json"),
+                List.copyOf(DiskSnapshot.of(tempRoot).keySet()), "the first ending is forgotten after uploadExpiry");
+        assertEquals(404, assertThrows(UploadRejectedException.class,
+                () -> uploads.status(abandoned.id(), null)).status());
+        clock.advance(Duration.ofHours(24).plusMinutes(1));
+        assertEquals(0, uploads.sweep());
         assertEquals(Map.of(), DiskSnapshot.of(tempRoot));
     }
 
@@ -779,6 +832,52 @@ class ResumableUploadsTest {
     }
 
     /** A body that releases its bytes only after the other requests were refused. */
+    /**
+     * A request body that arrives in 1000-byte pieces, a millisecond apart, and whose blocked read
+     * fails once {@link #wake} was called, as a servlet container's read does when the request is
+     * aborted.
+     */
+    private static final class WakeableStream extends InputStream {
+        private final InputStream data;
+        private final CountDownLatch woken = new CountDownLatch(1);
+        private volatile long served;
+
+        WakeableStream(InputStream data) {
+            this.data = data;
+        }
+
+        void wake() {
+            woken.countDown();
+        }
+
+        void awaitServed(long bytes) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (served < bytes && System.nanoTime() < deadline) {
+                Thread.sleep(2);
+            }
+            assertTrue(served >= bytes, "only " + served + " bytes were read");
+        }
+
+        @Override
+        public int read() throws IOException {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                if (woken.await(1, TimeUnit.MILLISECONDS)) {
+                    throw new IOException("woken: the request was aborted");
+                }
+            } catch (InterruptedException e) {
+                throw new java.io.InterruptedIOException();
+            }
+            int n = data.read(b, off, Math.min(len, 1000));
+            served += Math.max(n, 0);
+            return n;
+        }
+    }
+
     private static final class GatedStream extends InputStream {
         private final InputStream data;
         private final CountDownLatch gate;

@@ -1,6 +1,7 @@
 package io.spillway.core.testing;
 
 import io.spillway.core.storage.ResumableStore;
+import io.spillway.core.storage.WriterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -72,6 +73,31 @@ public class ForwardingResumableStore implements ResumableStore {
     @Override
     public long usableSpace() throws IOException {
         return delegate.usableSpace();
+    }
+
+    @Override
+    public void recordEnding(String id, String json) throws IOException {
+        delegate.recordEnding(id, json);
+    }
+
+    @Override
+    public Optional<String> readEnding(String id) throws IOException {
+        return delegate.readEnding(id);
+    }
+
+    @Override
+    public List<Ending> listEndings() throws IOException {
+        return delegate.listEndings();
+    }
+
+    @Override
+    public void forgetEnding(String id) throws IOException {
+        delegate.forgetEnding(id);
+    }
+
+    @Override
+    public WriterRegistry writers() {
+        return delegate.writers();
     }
 
     @Override
