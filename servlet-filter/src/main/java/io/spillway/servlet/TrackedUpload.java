@@ -23,6 +23,9 @@ final class TrackedUpload {
     /** Route label of a resumable protocol request. */
     static final String RESUMABLE = "RESUMABLE";
 
+    /** The reason a request that a newer one for the same upload superseded ends with. */
+    static final String SUPERSEDED = "superseded by a newer request for this upload";
+
     private final String id;
     private final ActiveUpload active;
     private final MeteredRequest request;
@@ -92,6 +95,14 @@ final class TrackedUpload {
      */
     Optional<UploadRejectedException> aborted() {
         return active.aborted();
+    }
+
+    /**
+     * A newer request for the same resumable upload took over: the body read ends now (a blocked
+     * one too, where the container allows) and the request answers 400.
+     */
+    void supersede() {
+        active.abort(400, SUPERSEDED);
     }
 
     /** The upload was refused. */

@@ -3,6 +3,7 @@ package io.spillway.servlet;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -42,5 +43,31 @@ public final class UploadTracking {
             return new ProgressRegistry(Clock.systemUTC(), Duration.ZERO).resume(uploadId, total, alreadyStored);
         }
         return upload.resumableProgress(uploadId, total, alreadyStored);
+    }
+
+    /**
+     * The action that makes this request let go of its upload when a newer request for the same
+     * upload asks (lock release): its blocked body read returns at once, the bytes received so far
+     * are kept, and the request ends with 400. Pass it to the engine's {@code append} and
+     * {@code writeRange}.
+     *
+     * @return the action; one that does nothing when the request did not come through the filter
+     */
+    public static Runnable releaser(HttpServletRequest request) {
+        TrackedUpload upload = UploadOperations.tracked(request);
+        return upload == null ? () -> { } : upload::supersede;
+    }
+
+    /**
+     * Call before a protocol writes its own refusal: after a body read that Spillway broke on
+     * purpose (lock release, a client below the minimum rate, a shutdown), the container has
+     * already marked the response as failed and would send its own error page; this lifts that,
+     * so that the protocol's short answer goes out. Does nothing otherwise.
+     */
+    public static void beforeRefusal(HttpServletRequest request, HttpServletResponse response) {
+        TrackedUpload upload = UploadOperations.tracked(request);
+        if (upload != null && upload.aborted().isPresent()) {
+            ReadUnblocker.forgetReadFailure(request, response);
+        }
     }
 }

@@ -57,6 +57,7 @@ public final class LocalResumableStore implements ResumableStore {
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final int STRIPES = 64;
     private static final int BUFFER = 64 * 1024;
+    private static final String ENDING_SUFFIX = ".json";
 
     private final Path root;
     private final TempStorage rootStorage;
@@ -68,6 +69,19 @@ public final class LocalResumableStore implements ResumableStore {
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new Object();
         }
+    }
+
+    /**
+     * Whether a file under a temp root is one of the store's ending records: a few bytes kept for
+     * {@code uploadExpiry} after an upload ended, holding no byte of the upload. Tools that check
+     * that nothing of an upload is left behind tell these apart.
+     *
+     * @param relative the file's path relative to the temp root
+     */
+    public static boolean isEndingRecord(Path relative) {
+        return relative.getNameCount() == 3 && relative.getName(0).toString().equals(DIRECTORY)
+                && relative.getName(1).toString().equals(ENDED)
+                && relative.getFileName().toString().endsWith(ENDING_SUFFIX);
     }
 
     /**
@@ -232,14 +246,14 @@ public final class LocalResumableStore implements ResumableStore {
     public void recordEnding(String id, String json) throws IOException {
         Path ended = endedDirectory();
         synchronized (lock(id)) {
-            writeAtomically(ended.resolve(UploadIds.requireValid(id) + ".json"),
+            writeAtomically(ended.resolve(UploadIds.requireValid(id) + ENDING_SUFFIX),
                     ended.resolve(id + ".json.tmp"), json);
         }
     }
 
     @Override
     public Optional<String> readEnding(String id) throws IOException {
-        Path file = root.resolve(ENDED).resolve(UploadIds.requireValid(id) + ".json");
+        Path file = root.resolve(ENDED).resolve(UploadIds.requireValid(id) + ENDING_SUFFIX);
         if (Files.isSymbolicLink(file)) {
             throw new IOException("ending file is a symbolic link");
         }
@@ -260,7 +274,7 @@ public final class LocalResumableStore implements ResumableStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(ended, "*.json")) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                String id = name.substring(0, name.length() - ".json".length());
+                String id = name.substring(0, name.length() - ENDING_SUFFIX.length());
                 if (UploadIds.isValid(id)) {
                     try {
                         endings.add(new Ending(id, modified(entry)));
@@ -275,7 +289,7 @@ public final class LocalResumableStore implements ResumableStore {
 
     @Override
     public void forgetEnding(String id) throws IOException {
-        Files.deleteIfExists(root.resolve(ENDED).resolve(UploadIds.requireValid(id) + ".json"));
+        Files.deleteIfExists(root.resolve(ENDED).resolve(UploadIds.requireValid(id) + ENDING_SUFFIX));
     }
 
     private Path endedDirectory() throws IOException {

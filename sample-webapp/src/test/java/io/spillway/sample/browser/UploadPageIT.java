@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.core.json.Json;
+import io.spillway.core.storage.LocalResumableStore;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -374,7 +375,8 @@ class UploadPageIT {
     /** The regular files under {@code root}; a file deleted while it is walked counts as still there. */
     private static List<Path> regularFiles(Path root) {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).toList();
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !LocalResumableStore.isEndingRecord(root.relativize(p))).toList();
         } catch (IOException | UncheckedIOException deletedMeanwhile) {
             return List.of(root.resolve("(a file deleted while listed)"));
         }

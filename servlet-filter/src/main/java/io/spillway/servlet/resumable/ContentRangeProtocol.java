@@ -177,7 +177,8 @@ public final class ContentRangeProtocol implements UploadProtocol {
             UploadProgress progress = UploadTracking.progress(request, id, range.total(), range.first());
             WriteOutcome outcome;
             try {
-                outcome = uploads.writeRange(id, owner, range, chunk.length, chunk.body);
+                outcome = uploads.writeRange(id, owner, range, chunk.length, chunk.body,
+                        UploadTracking.releaser(request));
             } catch (IOException | RuntimeException e) {
                 if (created) {
                     uploads.discard(id);

@@ -93,9 +93,11 @@ public final class TusProtocol implements UploadProtocol {
                 default -> throw new UploadRejectedException(405, "method not allowed for a tus upload");
             };
         } catch (UploadRejectedException e) {
+            UploadTracking.beforeRefusal(request, response);
             refuse(response, e.status(), e.reason(), method.equals("POST") || method.equals("PATCH"));
             return Optional.empty();
         } catch (IOException e) {
+            UploadTracking.beforeRefusal(request, response);
             LOG.log(Level.WARNING, "tus upload could not be stored", e);
             refuse(response, 507, "could not store the upload", true);
             return Optional.empty();
@@ -140,7 +142,7 @@ public final class TusProtocol implements UploadProtocol {
             WriteOutcome outcome;
             try {
                 outcome = uploads.append(state.id(), Requesters.owner(request), 0, request.getContentLengthLong(),
-                        request.getInputStream(), checksum);
+                        request.getInputStream(), checksum, UploadTracking.releaser(request));
             } catch (IOException | RuntimeException e) {
                 uploads.discard(state.id());
                 throw e;
@@ -192,7 +194,7 @@ public final class TusProtocol implements UploadProtocol {
         Checksum checksum = checksum(request);
         UploadProgress progress = UploadTracking.progress(request, id, -1, offset);
         WriteOutcome outcome = uploads.append(id, Requesters.owner(request), offset, request.getContentLengthLong(),
-                request.getInputStream(), checksum);
+                request.getInputStream(), checksum, UploadTracking.releaser(request));
         return answerWrite(response, outcome, progress, 204);
     }
 

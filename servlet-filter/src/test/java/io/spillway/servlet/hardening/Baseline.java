@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.spillway.core.memory.MemoryBudget;
+import io.spillway.core.storage.LocalResumableStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -117,7 +118,8 @@ final class Baseline {
     static Set<String> files(Path root) {
         for (int attempt = 0; ; attempt++) {
             try (Stream<Path> walk = Files.walk(root)) {
-                return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString())
+                return walk.filter(Files::isRegularFile).map(root::relativize)
+                        .filter(p -> !LocalResumableStore.isEndingRecord(p)).map(Path::toString)
                         .collect(Collectors.toCollection(TreeSet::new));
             } catch (NoSuchFileException gone) {
                 return Set.of();

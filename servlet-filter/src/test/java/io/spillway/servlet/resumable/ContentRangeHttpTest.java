@@ -221,11 +221,11 @@ class ContentRangeHttpTest {
         }
         assertEquals(1, delivered);
         assertEquals(1, app.deliveries.size());
-        assertTrue(Set.of(409, 423).containsAll(others), others.toString());
+        assertTrue(Set.of(400, 409).containsAll(others), "superseded or already complete: " + others);
     }
 
     @Test
-    void stalledRequestOnAHalfOpenSocket_doesNotBlockTheRetryForLong() throws Exception {
+    void stalledRequestOnAHalfOpenSocket_letsGoOfTheUpload_andTheRetrySucceedsAtOnce() throws Exception {
         byte[] file = GeneratedStream.bytes(11, 2_000_000);
         String id = begin(file, 1_000_000);
         try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
@@ -236,12 +236,7 @@ class ContentRangeHttpTest {
             out.write(file, 1_000_000, 400_000);
             out.flush();
             HttpResponse<String> retry = Http.send(chunk(id, file, 1_000_000, 2_000_000).build());
-            long deadline = System.nanoTime() + 15_000_000_000L;
-            while (retry.statusCode() == 423 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                retry = Http.send(chunk(id, file, 1_000_000, 2_000_000).build());
-            }
-            assertEquals(200, retry.statusCode(), retry.body());
+            assertEquals(200, retry.statusCode(), "the first retry succeeds: " + retry.body());
             assertEquals(Disk.sha256(file, 0, file.length), part(retry).get("sha256"));
         }
         assertEquals(1, app.deliveries.size());

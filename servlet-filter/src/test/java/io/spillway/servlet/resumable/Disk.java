@@ -1,5 +1,6 @@
 package io.spillway.servlet.resumable;
 
+import io.spillway.core.storage.LocalResumableStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,9 +11,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
-/** What is on disk under a directory: every regular file and its SHA-256. */
+/**
+ * What is on disk under a directory: every regular file and its SHA-256, apart from the engine's
+ * ending records (see {@link LocalResumableStore#isEndingRecord}), which {@link #endings} lists.
+ */
 final class Disk {
 
     private Disk() {
@@ -37,11 +42,24 @@ final class Disk {
             return files;
         }
         try (Stream<Path> walk = Files.walk(root)) {
-            walk.filter(Files::isRegularFile).forEach(p -> files.put(root.relativize(p).toString(), sha256(p)));
+            walk.filter(Files::isRegularFile).filter(p -> !LocalResumableStore.isEndingRecord(root.relativize(p)))
+                    .forEach(p -> files.put(root.relativize(p).toString(), sha256(p)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return files;
+    }
+
+    /** The ids of the uploads whose ending the engine remembers under the temp root. */
+    static java.util.Set<String> endings(Path root) throws IOException {
+        Path ended = root.resolve(LocalResumableStore.DIRECTORY).resolve(LocalResumableStore.ENDED);
+        if (!Files.isDirectory(ended)) {
+            return java.util.Set.of();
+        }
+        try (Stream<Path> files = Files.list(ended)) {
+            return files.map(p -> p.getFileName().toString().replace(".json", ""))
+                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+        }
     }
 
     /** Waits until no regular file is left under the directory; returns what is left at the end. */

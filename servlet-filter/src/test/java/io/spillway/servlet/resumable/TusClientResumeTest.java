@@ -35,6 +35,7 @@ class TusClientResumeTest {
     private static final long SIZE = 64L << 20;
     private static final long SEED = 64;
     private static final int PAYLOAD = 5 << 20;
+    private static final long DROP_SIZE = 16L << 20;
 
     @TempDir
     Path tempDir;
@@ -88,11 +89,65 @@ class TusClientResumeTest {
         assertEquals(Map.of(), Disk.awaitEmpty(tempDir));
     }
 
+    /**
+     * The network drops in the middle of a PATCH without the server noticing (its side of the
+     * connection stays open and silent). A new client, started at once with no retry, asks for
+     * the offset: the stalled PATCH lets go of the upload, keeping what it received, and the new
+     * client finishes on its first try.
+     */
+    @Test
+    void droppedConnectionTheServerDoesNotNotice_aFreshClientResumesAtOnce() throws Exception {
+        RecordingServlet app = new RecordingServlet();
+        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
+                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+             CuttingProxy proxy = new CuttingProxy(server.port())) {
+            TusURLMemoryStore urls = new TusURLMemoryStore();
+            proxy.armStallAfter(2L * PAYLOAD + PAYLOAD / 2);
+            TusUploader first = newClient(proxy, urls).resumeOrCreateUpload(source(DROP_SIZE));
+            first.setChunkSize(256 << 10);
+            first.setRequestPayloadSize(PAYLOAD);
+            assertThrows(IOException.class, () -> {
+                while (first.uploadChunk() > -1) {
+                    // the proxy drops the third request in its middle
+                }
+                first.finish();
+            });
+            assertTrue(proxy.didCut());
+
+            TusUploader fresh = newClient(proxy, urls).resumeOrCreateUpload(source(DROP_SIZE));
+            long resumedAt = fresh.getOffset();
+            fresh.setChunkSize(256 << 10);
+            fresh.setRequestPayloadSize(PAYLOAD);
+            while (fresh.uploadChunk() > -1) {
+                // upload the rest
+            }
+            fresh.finish();
+
+            assertTrue(resumedAt >= 2L * PAYLOAD && resumedAt < 3L * PAYLOAD,
+                    "resumed from the offset the stalled request settled on: " + resumedAt);
+            assertEquals(1, app.deliveries.size());
+            assertEquals(GeneratedStream.sha256Of(SEED, DROP_SIZE),
+                    ((Map<?, ?>) ((List<?>) app.deliveries.peek().get("parts")).get(0)).get("sha256"));
+        }
+        assertEquals(Map.of(), Disk.awaitEmpty(tempDir));
+    }
+
+    private static TusClient newClient(CuttingProxy proxy, TusURLMemoryStore urls) throws IOException {
+        TusClient client = new TusClient();
+        client.setUploadCreationURL(new URL("http://127.0.0.1:" + proxy.port() + "/upload"));
+        client.enableResuming(urls);
+        return client;
+    }
+
     private static TusUpload source() {
+        return source(SIZE);
+    }
+
+    private static TusUpload source(long size) {
         TusUpload upload = new TusUpload();
-        upload.setSize(SIZE);
-        upload.setInputStream(new GeneratedStream(SEED, SIZE));
-        upload.setFingerprint("generated-" + SEED + "-" + SIZE);
+        upload.setSize(size);
+        upload.setInputStream(new GeneratedStream(SEED, size));
+        upload.setFingerprint("generated-" + SEED + "-" + size);
         upload.setMetadata(Map.of("filename", "random.bin", "filetype", "application/x-test"));
         return upload;
     }

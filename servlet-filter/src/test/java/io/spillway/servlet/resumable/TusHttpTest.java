@@ -259,7 +259,7 @@ class TusHttpTest {
     }
 
     @Test
-    void concurrentPatch_is423_andAnInterruptedPatchKeepsWhatArrived() throws Exception {
+    void patchWhileAnotherOneStalls_makesTheStalledOneLetGo_keepingWhatArrived() throws Exception {
         byte[] file = GeneratedStream.bytes(26, 1_000_000);
         String location = header(create(file.length, ""), "Location");
         try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
@@ -269,12 +269,17 @@ class TusHttpTest {
                     + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(file, 0, 400_000);
             out.flush();
-            awaitStaging();
+            awaitStagedBytes(400_000);
             HttpResponse<String> concurrent = Http.send(patch(location, 0, Arrays.copyOf(file, 1000)).build());
-            assertEquals(423, concurrent.statusCode(), concurrent.body());
+            assertEquals(409, concurrent.statusCode(), "the stalled PATCH let go at once and kept its bytes");
+            assertEquals("Upload-Offset 0 does not match the stored offset 400000", concurrent.body().strip());
+            stalled.setSoTimeout(10_000);
+            String answer = new String(stalled.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            assertTrue(answer.contains("superseded by a newer request for this upload"), answer);
         }
         HttpResponse<String> head = head(location);
-        assertEquals("400000", header(head, "Upload-Offset"), "the bytes of the broken PATCH are kept");
+        assertEquals("400000", header(head, "Upload-Offset"), "the bytes of the stalled PATCH are kept");
         HttpResponse<String> done = Http.send(patch(location, 400_000, Arrays.copyOfRange(file, 400_000, 1_000_000))
                 .build());
         assertEquals(200, done.statusCode(), done.body());
@@ -297,20 +302,23 @@ class TusHttpTest {
                     .header("Tus-Resumable", "1.0.0").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
             assertEquals(410, gone.statusCode());
             try (var dirs = Files.list(otherTemp.resolve("resumable"))) {
-                assertEquals(List.of("staging"), dirs.map(p -> p.getFileName().toString()).toList());
+                assertEquals(List.of("ended", "staging"), dirs.map(p -> p.getFileName().toString()).sorted().toList(),
+                        "only the record that the upload expired is left, besides the empty staging directory");
+                assertEquals(java.util.Set.of(header(created, "Location").substring("/upload/".length())),
+                        Disk.endings(otherTemp));
             }
         }
     }
 
     // ---- helpers
 
-    /** Waits until a PATCH is being received: it holds the upload's writer lease from then on. */
-    private static void awaitStaging() throws InterruptedException {
+    /** Waits until a PATCH being received has staged this many bytes: it holds the upload's writer lease. */
+    private static void awaitStagedBytes(long bytes) throws InterruptedException {
         Path staging = tempDir.resolve("resumable").resolve(ResumableProtocols.STAGING);
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             try (var files = Files.list(staging)) {
-                if (files.anyMatch(Files::isRegularFile)) {
+                if (files.anyMatch(f -> Files.isRegularFile(f) && f.toFile().length() >= bytes)) {
                     return;
                 }
             } catch (java.io.IOException notCreatedYet) {
@@ -318,7 +326,7 @@ class TusHttpTest {
             }
             Thread.sleep(10);
         }
-        fail("the PATCH never reached the staging area");
+        fail("the PATCH never staged " + bytes + " bytes");
     }
 
     private static HttpResponse<String> create(long length, String metadata) {

@@ -8,13 +8,17 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on 127.0.0.1 that forwards to a server and, once armed, closes a connection in the
- * middle of a request body: after {@code cutAfter} bytes sent by clients in total, both sides of
- * the connection carrying that byte are closed, as a dropped network would.
+ * A TCP proxy on 127.0.0.1 that forwards to a server and, once armed, breaks a connection in the
+ * middle of a request body, after {@code cutAfter} bytes sent by clients in total. A cut
+ * ({@link #armAfter}) closes both sides of the connection carrying that byte, as a client that
+ * goes away does. A stall ({@link #armStallAfter}) closes only the client's side and leaves the
+ * server's side open and silent, as a dropped network does (a Wi-Fi change, a mobile handover):
+ * the server never hears that the client is gone and its read waits for bytes that never come.
  */
 public final class CuttingProxy implements AutoCloseable {
 
@@ -23,7 +27,9 @@ public final class CuttingProxy implements AutoCloseable {
     private final AtomicLong upstreamBytes = new AtomicLong();
     private final AtomicBoolean cut = new AtomicBoolean();
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile long cutAfter = Long.MAX_VALUE;
+    private volatile boolean stall;
 
     public CuttingProxy(int targetPort) throws IOException {
         this.target = targetPort;
@@ -39,8 +45,21 @@ public final class CuttingProxy implements AutoCloseable {
 
     /** Cuts the connection that carries the client byte number {@code bytes} (counted from now on). */
     public void armAfter(long bytes) {
+        arm(bytes, false);
+    }
+
+    /**
+     * Stalls the connection that carries the client byte number {@code bytes} (counted from now
+     * on): the client's side is closed, the server's side stays open with nothing more sent.
+     */
+    public void armStallAfter(long bytes) {
+        arm(bytes, true);
+    }
+
+    private void arm(long bytes, boolean stallIt) {
         upstreamBytes.set(0);
         cut.set(false);
+        stall = stallIt;
         cutAfter = bytes;
     }
 
@@ -83,6 +102,9 @@ public final class CuttingProxy implements AutoCloseable {
                             cut.set(true);
                             cutAfter = Long.MAX_VALUE;
                             closeQuietly(from);
+                            if (stall) {
+                                awaitClose();
+                            }
                             closeQuietly(to);
                             return;
                         }
@@ -110,8 +132,18 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
+    /** Holds the server's side of a stalled connection open until the proxy closes. */
+    private void awaitClose() {
+        try {
+            closed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        closed.countDown();
         listener.close();
         for (Socket socket : sockets) {
             closeQuietly(socket);
