@@ -5,6 +5,7 @@ import io.spillway.core.json.Json;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.UploadIds;
+import io.spillway.core.storage.WriterRegistry;
 import io.spillway.s3.Envelope.Piece;
 import io.spillway.s3.Envelope.Segment;
 import java.io.IOException;
@@ -54,7 +55,12 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li>{@code data/<id>}: the S3 multipart upload. As soon as committed pieces cover a whole part,
  *       the server that committed them uploads it ({@code UploadPart}, streamed from the pieces);
  *       completion uploads what is left and assembles the object with {@code CompleteMultipartUpload};</li>
- *   <li>{@code lock/<id>/<nonce>}: {@link StoreLock} entries.</li>
+ *   <li>{@code lock/<id>/<nonce>}: {@link StoreLock} entries;</li>
+ *   <li>{@code ended/<id>.json}: the record that an upload ended (completed, terminated,
+ *       expired), kept for {@code uploadExpiry} so that every server answers a late request with
+ *       410 or "complete";</li>
+ *   <li>{@code writer/<id>/<token>} and {@code release/<id>/<token>}: the {@link S3WriterRegistry}
+ *       through which a request on one server asks a writer on another to let go of an upload.</li>
  * </ul>
  *
  * <p>Concurrency: every state change is a compare-and-set on the state object's ETag, done while
@@ -79,6 +85,7 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
     static final String PIECES = "pieces/";
     static final String DATA = "data/";
     static final String LOCK = "lock/";
+    static final String ENDED = "ended/";
 
     private static final System.Logger LOG = System.getLogger(S3ResumableStore.class.getName());
     private static final int MAX_PARTS = 10_000;
@@ -92,6 +99,7 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
     private final long partSize;
     private final TempStorage local;
     private final StoreLock locks;
+    private final S3WriterRegistry writers;
     private final Map<String, Piece> pending = new ConcurrentHashMap<>();
 
     S3ResumableStore(S3Client s3, String bucket, String prefix, long partSize, TempStorage local) {
@@ -101,6 +109,7 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
         this.partSize = partSize;
         this.local = local;
         this.locks = new StoreLock(s3, bucket, prefix + LOCK);
+        this.writers = new S3WriterRegistry(s3, bucket, prefix);
     }
 
     /**
@@ -325,6 +334,9 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
         deletePrefix(prefix + PIECES + id + "/");
         S3Errors.call("deleting an upload", () -> s3.deleteObject(b -> b.bucket(bucket).key(dataKey(id))));
         deleteStaleLocks(id);
+        for (String entries : writers.prefixesOf(id)) {
+            deletePrefix(entries);
+        }
         TempStorage.deleteQuietly(local.root().resolve(TempStorage.FILE_PREFIX + id + ".upload"));
     }
 
@@ -332,6 +344,48 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
     @Override
     public long usableSpace() {
         return local.usableSpace();
+    }
+
+    @Override
+    public void recordEnding(String id, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        S3Errors.call("recording the end of an upload", () -> s3.putObject(b -> b.bucket(bucket)
+                .key(endedKey(id)).contentType(JSON).contentLength((long) body.length), RequestBody.fromBytes(body)));
+    }
+
+    @Override
+    public Optional<String> readEnding(String id) throws IOException {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(endedKey(id))).asUtf8String());
+        } catch (SdkException e) {
+            if (S3Errors.isMissing(e)) {
+                return Optional.empty();
+            }
+            throw S3Errors.translate("reading the end of an upload", e);
+        }
+    }
+
+    @Override
+    public List<Ending> listEndings() throws IOException {
+        String endedPrefix = prefix + ENDED;
+        return S3Errors.call("listing ended uploads", () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket)
+                .prefix(endedPrefix)).contents().stream()
+                .filter(o -> o.key().endsWith(".json"))
+                .map(o -> new Ending(o.key().substring(endedPrefix.length(), o.key().length() - ".json".length()),
+                        o.lastModified()))
+                .filter(e -> UploadIds.isValid(e.id())).toList());
+    }
+
+    @Override
+    public void forgetEnding(String id) throws IOException {
+        S3Errors.call("forgetting the end of an upload", () -> s3.deleteObject(b -> b.bucket(bucket)
+                .key(endedKey(id))));
+    }
+
+    /** Writers announce themselves in the bucket, where every server sees them. */
+    @Override
+    public WriterRegistry writers() {
+        return writers;
     }
 
     /** Every server pointed at the bucket and prefix uses it. */
@@ -620,6 +674,10 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
 
     String stateKey(String id) {
         return prefix + STATE + id + ".json";
+    }
+
+    private String endedKey(String id) {
+        return prefix + ENDED + UploadIds.requireValid(id) + ".json";
     }
 
     String dataKey(String id) {

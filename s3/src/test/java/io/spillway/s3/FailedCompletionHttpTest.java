@@ -199,13 +199,13 @@ class FailedCompletionHttpTest {
     private void awaitBucketEmpty() throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (Bucket.keys(inspector, BUCKET, prefix).isEmpty()
+            if (Bucket.uploadKeys(inspector, BUCKET, prefix).isEmpty()
                     && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
                 return;
             }
             Thread.sleep(200);
         }
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
         assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
     }
 }

@@ -126,7 +126,7 @@ class S3ResumableStoreTest {
             }
         }
         assertEquals(1, completions);
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
         assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
     }
 
@@ -213,7 +213,7 @@ class S3ResumableStoreTest {
         clock.advance(Duration.ofHours(2));
         assertEquals(1, engine("b").sweep());
         assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
     }
 
     @Test
@@ -242,7 +242,7 @@ class S3ResumableStoreTest {
                 () -> store.create(UploadIds.newId(), "{\"total\":1}"));
         assertEquals(503, e.status());
         assertTrue(e.reason().startsWith("object store denied access"), e.reason());
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
     }
 
     private S3ResumableStore store(String node) throws Exception {

@@ -183,7 +183,7 @@ class SharedDeliveryTest {
         Path delivered = node.completedFile(id);
         assertEquals(sha256(file), sha256(Files.readAllBytes(delivered)));
         node.finish(id);
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
         assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
     }
 

@@ -13,7 +13,6 @@ import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.Node;
 import io.spillway.servlet.testing.RecordingServlet;
 import io.spillway.s3.testing.S3ProxyServer;
-import io.tus.java.client.ProtocolException;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
@@ -115,7 +114,7 @@ class TwoNodeResumableTest {
                 request++;
                 continue;
             }
-            offset = sendWithRetries(client, node.uri(path).toURL(), seed, size);
+            offset = resumeOnce(client, node.uri(path).toURL(), seed, size);
             request++;
         }
         assertTrue(cut);
@@ -126,6 +125,56 @@ class TwoNodeResumableTest {
         assertEquals(List.of(Map.of("name", "file", "fileName", "random.bin", "contentType", "application/x-test",
                 "size", size, "sha256", GeneratedStream.sha256Of(seed, size))), deliveries.get(0).get("parts"));
         awaitBucketEmpty();
+    }
+
+    /**
+     * The network drops in the middle of a PATCH to node A without A noticing (A's side of the
+     * connection stays open and silent). A fresh client resumes through node B at once, with no
+     * retry: B asks A, through the bucket, to let go; A keeps what it received and withdraws; B
+     * answers the settled offset and the upload completes on B. Both nodes, restarted, then answer
+     * 410 for the upload: its ending is in the bucket, not in one node's memory.
+     */
+    @Test
+    void tusUpload_droppedOnNodeA_unnoticed_aFreshClientResumesOnNodeB_atOnce() throws Exception {
+        long size = 16 * MIB;
+        long seed = 16;
+        Node a = node("a", appA, Map.of());
+        Node b = node("b", appB, Map.of());
+        CuttingProxy proxy = new CuttingProxy(a.port());
+        opened.add(proxy);
+        TusClient first = new TusClient();
+        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
+        TusUploader creating = first.createUpload(source(seed, size));
+        String path = creating.getUploadURL().getPath();
+        assertEquals(PAYLOAD, sendOneRequest(creating, size));
+        proxy.armStallAfter(PAYLOAD / 2);
+        URL viaProxy = URI.create("http://127.0.0.1:" + proxy.port() + path).toURL();
+        assertThrows(Exception.class, () -> sendOneRequest(first.beginOrResumeUploadFromURL(source(seed, size),
+                viaProxy), size));
+        assertTrue(proxy.didCut());
+
+        TusClient fresh = new TusClient();
+        TusUploader resumed = fresh.beginOrResumeUploadFromURL(source(seed, size), b.uri(path).toURL());
+        long resumedAt = resumed.getOffset();
+        long offset = sendOneRequest(resumed, size);
+        while (offset < size) {
+            offset = resumeOnce(fresh, b.uri(path).toURL(), seed, size);
+        }
+        assertTrue(resumedAt >= PAYLOAD && resumedAt < 2L * PAYLOAD,
+                "resumed from the offset that node A settled on when asked to let go: " + resumedAt);
+        assertEquals(0, appA.deliveries.size());
+        assertEquals(1, appB.deliveries.size());
+        assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
+                appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
+        awaitBucketEmpty();
+        assertEquals(List.of(prefix + S3ResumableStore.ENDED + path.substring(path.lastIndexOf('/') + 1) + ".json"),
+                Bucket.endingKeys(inspector, BUCKET, prefix));
+
+        Node restarted = node("c", new RecordingServlet(), Map.of());
+        HttpResponse<String> late = http.send(HttpRequest.newBuilder(restarted.uri(path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Tus-Resumable", "1.0.0").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(410, late.statusCode(), "a node that never saw the upload knows it ended");
     }
 
     @Test
@@ -207,17 +256,17 @@ class TwoNodeResumableTest {
         try (S3ProxyServer back = S3ProxyServer.start(data, BUCKET, port); S3Client s3 = back.client()) {
             long offset = PAYLOAD;
             while (offset < size) {
-                offset = sendWithRetries(client, b.uri(path).toURL(), seed, size);
+                offset = resumeOnce(client, b.uri(path).toURL(), seed, size);
             }
             assertEquals(1, appB.deliveries.size());
             assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
                     appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((!Bucket.keys(s3, BUCKET, prefix).isEmpty() || !Bucket.multipartUploads(s3, BUCKET, prefix).isEmpty())
+            while ((!Bucket.uploadKeys(s3, BUCKET, prefix).isEmpty() || !Bucket.multipartUploads(s3, BUCKET, prefix).isEmpty())
                     && System.nanoTime() < deadline) {
                 Thread.sleep(200);
             }
-            assertEquals(List.of(), Bucket.keys(s3, BUCKET, prefix));
+            assertEquals(List.of(), Bucket.uploadKeys(s3, BUCKET, prefix));
             assertEquals(List.of(), Bucket.multipartUploads(s3, BUCKET, prefix));
         }
     }
@@ -252,30 +301,12 @@ class TwoNodeResumableTest {
     }
 
     /**
-     * One request on a node, retried after 409 or 423 (or the broken write of a body that such an
-     * early answer cut short): right after a cut, the node that received
-     * the cut request may still be committing what arrived, and the client then resumes from the
-     * offset that the store settles on.
+     * One request on a node by a client that resumes from the offset the node reports, with no
+     * retry: right after a cut or a drop, the offset query makes the request that was cut let go
+     * of the upload (on whichever node it runs), so the first attempt succeeds.
      */
-    private static long sendWithRetries(TusClient client, URL url, long seed, long size) throws Exception {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                return sendOneRequest(client.beginOrResumeUploadFromURL(source(seed, size), url), size);
-            } catch (ProtocolException e) {
-                int status = e.getCausingConnection() == null ? -1 : e.getCausingConnection().getResponseCode();
-                if (attempt >= 5 || status != 409 && status != 423) {
-                    throw e;
-                }
-                Thread.sleep(300L * (attempt + 1));
-            } catch (java.io.IOException e) {
-                // a node that refuses early (409/423) closes the connection while the body is still
-                // being written; a tus client resumes from the server's offset, as here
-                if (attempt >= 5) {
-                    throw e;
-                }
-                Thread.sleep(300L * (attempt + 1));
-            }
-        }
+    private static long resumeOnce(TusClient client, URL url, long seed, long size) throws Exception {
+        return sendOneRequest(client.beginOrResumeUploadFromURL(source(seed, size), url), size);
     }
 
     private static TusUpload source(long seed, long size) {
@@ -287,16 +318,21 @@ class TwoNodeResumableTest {
         return upload;
     }
 
+    /**
+     * Waits until nothing of the test's uploads is left in the bucket but the small records that
+     * they ended ({@code ended/<id>.json}, kept for {@code uploadExpiry}).
+     */
     private void awaitBucketEmpty() throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (Bucket.keys(inspector, BUCKET, prefix).isEmpty()
+            if (Bucket.uploadKeys(inspector, BUCKET, prefix).isEmpty()
                     && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
                 return;
             }
             Thread.sleep(200);
         }
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
+        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
         assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
     }
+
 }

@@ -17,6 +17,19 @@ public final class Bucket {
                 .map(S3Object::key).filter(key -> !key.endsWith("/")).toList();
     }
 
+    /**
+     * Every key under the prefix that holds something of an upload: all but the records that
+     * uploads ended ({@code ended/<id>.json}), which the store keeps for {@code uploadExpiry}.
+     */
+    public static List<String> uploadKeys(S3Client s3, String bucket, String prefix) {
+        return keys(s3, bucket, prefix).stream().filter(key -> !key.startsWith(prefix + "ended/")).toList();
+    }
+
+    /** The records of ended uploads under the prefix. */
+    public static List<String> endingKeys(S3Client s3, String bucket, String prefix) {
+        return keys(s3, bucket, prefix + "ended/");
+    }
+
     /** Every unfinished multipart upload under the prefix. */
     public static List<MultipartUpload> multipartUploads(S3Client s3, String bucket, String prefix) {
         return s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix)).uploads().stream().toList();
