@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * What a client declared when it started an upload.
  *
- * @param protocol    {@link UploadState#CONTENT_RANGE} or {@link UploadState#TUS}
- * @param total       the declared length of the file
+ * @param protocol    {@link UploadState#CONTENT_RANGE}, {@link UploadState#TUS} or {@link UploadState#IETF}
+ * @param total       the declared length of the file, or {@link UploadState#UNKNOWN_LENGTH} (IETF only)
  * @param fileName    the sanitized file name
  * @param fieldName   the name of the Part the application will receive
  * @param contentType the declared content type

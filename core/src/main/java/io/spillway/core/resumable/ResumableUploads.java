@@ -151,11 +151,15 @@ public final class ResumableUploads implements AutoCloseable {
     /**
      * Creates an upload after checking its declared length: over {@code maxFileSize} is 413 and
      * over the free disk above {@code diskReserve} is 507, both before anything is created. An
-     * upload of length 0 is complete at once.
+     * upload of length 0 is complete at once. An IETF upload may leave its length
+     * {@link UploadState#UNKNOWN_LENGTH unknown} until the request that ends it
+     * ({@link #appendLast}).
      */
     public UploadState create(NewUpload spec) throws IOException {
-        checkTotal(spec.total());
-        requireDisk(spec.total());
+        if (spec.total() != UploadState.UNKNOWN_LENGTH || !spec.protocol().equals(UploadState.IETF)) {
+            checkTotal(spec.total());
+        }
+        requireDisk(Math.max(0, spec.total()));
         while (true) {
             Instant now = clock.instant();
             UploadState state = new UploadState(UploadIds.newId(), spec.protocol(), spec.total(), ByteRanges.empty(),
@@ -284,7 +288,23 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public WriteOutcome append(String id, String owner, long offset, long declaredLength, InputStream body,
                                Checksum checksum, Runnable wake) throws IOException {
-        return write(id, owner, new AppendPiece(offset, declaredLength, checksum), body, wake);
+        return write(id, owner, new AppendPiece(offset, declaredLength, checksum, false, config.maxFileSize()), body,
+                wake);
+    }
+
+    /**
+     * Appends the last bytes of an upload at {@code offset} (IETF {@code Upload-Complete: ?1}): the
+     * upload ends with this body. An upload of unknown length takes {@code offset} plus the body's
+     * length as its length; for a known one, the body must end exactly at it (400 otherwise). A
+     * body that breaks off keeps what arrived and ends nothing.
+     *
+     * @param declaredLength the body length announced by the request, or -1 when unknown
+     * @param wake           as for {@link #append(String, String, long, long, InputStream, Checksum, Runnable)}
+     */
+    public WriteOutcome appendLast(String id, String owner, long offset, long declaredLength, InputStream body,
+                                   Runnable wake) throws IOException {
+        return write(id, owner, new AppendPiece(offset, declaredLength, null, true, config.maxFileSize()), body,
+                wake);
     }
 
     /**
@@ -496,6 +516,10 @@ public final class ResumableUploads implements AutoCloseable {
             Loaded loaded = load(id, owner, false);
             UploadState state = loaded.state();
             piece.precheck(state);
+            long total = piece.totalAfter(state, span, staged);
+            if (total != state.total()) {
+                state = state.withTotal(total);
+            }
             verifyOverlaps(id, state.received(), span, staged);
             ByteRanges received = state.received().add(span);
             if (received.spanCount() > maxSpans) {
@@ -513,7 +537,7 @@ public final class ResumableUploads implements AutoCloseable {
                 }
             }
             Instant now = clock.instant();
-            boolean completes = received.covers(state.total());
+            boolean completes = state.lengthKnown() && received.covers(state.total());
             UploadState next = state.withReceived(received, now, now.plus(config.uploadExpiry()), completes);
             if (store.replaceState(id, loaded.version(), next.toJson()).isEmpty()) {
                 throw new UploadRejectedException(409, "upload changed while this chunk was stored; retry");
@@ -761,6 +785,11 @@ public final class ResumableUploads implements AutoCloseable {
 
         /** Whether the request broke off (its kept bytes are committed, then it fails). */
         boolean interrupted(StagedBody staged);
+
+        /** The upload's length once this piece is stored: the state's, unless the piece tells it. */
+        default long totalAfter(UploadState state, ByteRange span, StagedBody staged) {
+            return state.total();
+        }
     }
 
     private record RangePiece(ContentRange range, long declaredLength) implements Piece {
@@ -813,27 +842,41 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private record AppendPiece(long offset, long declaredLength, Checksum checksum) implements Piece {
+    /**
+     * Bytes at the stored offset (tus, IETF). {@code last}: the body ends the upload (IETF
+     * {@code Upload-Complete: ?1}); {@code maxFileSize} bounds an upload of unknown length.
+     */
+    private record AppendPiece(long offset, long declaredLength, Checksum checksum, boolean last, long maxFileSize)
+            implements Piece {
         @Override
         public void precheck(UploadState state) throws UploadRejectedException {
             if (offset != state.offset()) {
                 throw new UploadRejectedException(409, "Upload-Offset " + offset + " does not match the stored offset "
                         + state.offset());
             }
-            if (declaredLength > state.total() - offset) {
-                throw UploadRejectedException.tooLarge("body of " + declaredLength + " bytes exceeds the upload length "
-                        + state.total() + " at offset " + offset);
+            if (declaredLength > limit(state)) {
+                throw UploadRejectedException.tooLarge(state.lengthKnown()
+                        ? "body of " + declaredLength + " bytes exceeds the upload length " + state.total()
+                                + " at offset " + offset
+                        : "upload of " + (offset + declaredLength) + " bytes exceeds maxFileSize of " + maxFileSize);
+            }
+            if (last && state.lengthKnown() && declaredLength >= 0 && offset + declaredLength != state.total()) {
+                throw UploadRejectedException.badRequest("this request completes the upload at "
+                        + (offset + declaredLength) + " bytes, but its length is " + state.total());
             }
         }
 
         @Override
         public long limit(UploadState state) {
-            return state.total() - offset;
+            return (state.lengthKnown() ? state.total() : maxFileSize) - offset;
         }
 
         @Override
         public long expectedBytes(UploadState state) {
-            return declaredLength >= 0 ? declaredLength : state.total() - offset;
+            if (declaredLength >= 0) {
+                return declaredLength;
+            }
+            return state.lengthKnown() ? state.total() - offset : 0;
         }
 
         @Override
@@ -844,7 +887,9 @@ public final class ResumableUploads implements AutoCloseable {
         @Override
         public ByteRange resolve(UploadState state, StagedBody staged) throws UploadRejectedException {
             if (staged.overflowed()) {
-                throw UploadRejectedException.tooLarge("body exceeds the upload length " + state.total());
+                throw UploadRejectedException.tooLarge(state.lengthKnown()
+                        ? "body exceeds the upload length " + state.total()
+                        : "upload exceeds maxFileSize of " + maxFileSize);
             }
             if (checksum != null) {
                 if (interrupted(staged)) {
@@ -855,6 +900,10 @@ public final class ResumableUploads implements AutoCloseable {
                     throw new UploadRejectedException(460, "checksum mismatch");
                 }
             }
+            if (last && !interrupted(staged) && state.lengthKnown() && offset + staged.length() != state.total()) {
+                throw UploadRejectedException.badRequest("this request completes the upload at "
+                        + (offset + staged.length()) + " bytes, but its length is " + state.total());
+            }
             return new ByteRange(offset, offset + staged.length());
         }
 
@@ -862,6 +911,11 @@ public final class ResumableUploads implements AutoCloseable {
         public boolean interrupted(StagedBody staged) {
             return staged.interruption() != null || declaredLength >= 0 && staged.length() < declaredLength
                     || staged.superseded() && declaredLength < 0;
+        }
+
+        @Override
+        public long totalAfter(UploadState state, ByteRange span, StagedBody staged) {
+            return last && !state.lengthKnown() && !interrupted(staged) ? span.end() : state.total();
         }
     }
 }

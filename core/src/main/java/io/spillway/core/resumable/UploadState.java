@@ -15,8 +15,9 @@ import java.util.Map;
  * after a crash the state can lag behind the bytes but never run ahead of them.
  *
  * @param id          the server-issued id
- * @param protocol    {@code content-range} or {@code tus}
- * @param total       the declared length of the file
+ * @param protocol    {@code content-range}, {@code tus} or {@code ietf}
+ * @param total       the declared length of the file, or {@link #UNKNOWN_LENGTH} until the request
+ *                    that ends an upload of deferred length (IETF Resumable Uploads) tells it
  * @param received    the spans stored so far
  * @param fileName    the sanitized file name (metadata only)
  * @param fieldName   the name of the Part the application receives
@@ -38,6 +39,10 @@ public record UploadState(String id, String protocol, long total, ByteRanges rec
     public static final String CONTENT_RANGE = "content-range";
     /** The protocol name of tus 1.0. */
     public static final String TUS = "tus";
+    /** The protocol name of IETF Resumable Uploads for HTTP. */
+    public static final String IETF = "ietf";
+    /** The total of an upload whose length the client has not told yet. */
+    public static final long UNKNOWN_LENGTH = -1;
 
     private static final long FORMAT = 1;
 
@@ -46,9 +51,20 @@ public record UploadState(String id, String protocol, long total, ByteRanges rec
         return received.contiguousFromZero();
     }
 
-    /** Whether every byte of the file has been stored. */
+    /** Whether every byte of the file has been stored (never while the length is unknown). */
     public boolean fullyReceived() {
-        return received.covers(total);
+        return lengthKnown() && received.covers(total);
+    }
+
+    /** Whether the client has told the upload's length. */
+    public boolean lengthKnown() {
+        return total != UNKNOWN_LENGTH;
+    }
+
+    /** This state with its length now known. */
+    public UploadState withTotal(long length) {
+        return new UploadState(id, protocol, length, received, fileName, fieldName, contentType, metadata, owner,
+                resumeKey, createdAt, updatedAt, expiresAt, complete, revision);
     }
 
     /** Whether the upload is abandoned at the given time. */
@@ -106,11 +122,11 @@ public record UploadState(String id, String protocol, long total, ByteRanges rec
         }
         String id = UploadIds.requireValid(text(doc, "id", false));
         String protocol = text(doc, "protocol", false);
-        if (!protocol.equals(CONTENT_RANGE) && !protocol.equals(TUS)) {
+        if (!protocol.equals(CONTENT_RANGE) && !protocol.equals(TUS) && !protocol.equals(IETF)) {
             throw new IllegalArgumentException("unknown protocol in state: " + protocol);
         }
         long total = number(doc, "total");
-        if (total < 0) {
+        if (total < 0 && total != UNKNOWN_LENGTH) {
             throw new IllegalArgumentException("negative total in state: " + total);
         }
         List<ByteRange> spans = new ArrayList<>();
@@ -122,7 +138,7 @@ public record UploadState(String id, String protocol, long total, ByteRanges rec
                     || !(pair.get(0) instanceof Long start) || !(pair.get(1) instanceof Long end)) {
                 throw new IllegalArgumentException("malformed span in state");
             }
-            if (end > total) {
+            if (total != UNKNOWN_LENGTH && end > total) {
                 throw new IllegalArgumentException("span beyond the total in state");
             }
             spans.add(new ByteRange(start, end));

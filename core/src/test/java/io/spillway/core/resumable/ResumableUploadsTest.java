@@ -604,6 +604,43 @@ class ResumableUploadsTest {
     }
 
     @Test
+    void deferredLength_isTakenFromTheRequestThatEndsTheUpload() throws Exception {
+        byte[] file = payload(100_000, 32);
+        UploadState state = uploads.create(ietfSpec(UploadState.UNKNOWN_LENGTH));
+        assertFalse(state.lengthKnown());
+        WriteOutcome first = uploads.append(state.id(), null, 0, 60_000, slice(file, 0, 60_000), null);
+        assertFalse(first.completed());
+        assertEquals(UploadState.UNKNOWN_LENGTH, uploads.status(state.id(), null).total());
+        WriteOutcome last = uploads.appendLast(state.id(), null, 60_000, 40_000, slice(file, 60_000, 100_000),
+                () -> { });
+        assertTrue(last.completed());
+        assertEquals(100_000, last.state().total());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    @Test
+    void deferredLength_beyondMaxFileSize_is413() throws Exception {
+        UploadState state = uploads.create(ietfSpec(UploadState.UNKNOWN_LENGTH));
+        UploadRejectedException tooBig = assertThrows(UploadRejectedException.class, () -> uploads.append(state.id(),
+                null, 0, (8L << 20) + 1, slice(new byte[10], 0, 10), null));
+        assertEquals(413, tooBig.status());
+        assertEquals(0, uploads.status(state.id(), null).offset());
+    }
+
+    @Test
+    void lastAppend_thatDoesNotEndAtTheKnownLength_is400_andStoresNothing() throws Exception {
+        UploadState state = uploads.create(ietfSpec(1000));
+        UploadRejectedException early = assertThrows(UploadRejectedException.class, () -> uploads.appendLast(
+                state.id(), null, 0, 600, slice(new byte[600], 0, 600), () -> { }));
+        assertEquals(400, early.status());
+        assertEquals("this request completes the upload at 600 bytes, but its length is 1000", early.reason());
+        assertEquals(0, uploads.status(state.id(), null).offset());
+        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.create(
+                new NewUpload(UploadState.TUS, UploadState.UNKNOWN_LENGTH, "f", "file", "application/octet-stream",
+                        null, null, null))).status(), "only IETF uploads may leave their length unknown");
+    }
+
+    @Test
     void endings_surviveARestart_soThatLateRequestsAreToldTheUploadIsGone() throws Exception {
         UploadState terminated = uploads.create(tusSpec(1000));
         uploads.terminate(terminated.id(), null);
@@ -760,6 +797,10 @@ class ResumableUploadsTest {
     private static NewUpload spec(long total) {
         return new NewUpload(UploadState.CONTENT_RANGE, total, "f.bin", "file", "application/octet-stream", null, null,
                 null);
+    }
+
+    private static NewUpload ietfSpec(long total) {
+        return new NewUpload(UploadState.IETF, total, "f.bin", "file", "application/octet-stream", null, null, null);
     }
 
     private static NewUpload tusSpec(long total) {

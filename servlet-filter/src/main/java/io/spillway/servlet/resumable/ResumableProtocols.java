@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Builds the resumable protocols of one filter over one shared engine and store: tus 1.0 first
- * (it is recognised by {@code Tus-Resumable}), then Content-Range slices.
+ * (it is recognised by {@code Tus-Resumable}), then IETF Resumable Uploads (by
+ * {@code Upload-Draft-Interop-Version}), then Content-Range slices.
  */
 public final class ResumableProtocols {
 
@@ -44,13 +46,15 @@ public final class ResumableProtocols {
                 : tempRoot.resolve(ResumableStores.REMOTE_DIRECTORY).resolve(STAGING);
         ResumableUploads uploads = ResumableUploads.open(store, staging, config, clock);
         uploads.startSweeping(sweepInterval(config.uploadExpiry()));
-        return List.of(new TusProtocol(uploads), new ContentRangeProtocol(uploads, multipart, () -> {
+        LongSupplier usableSpace = () -> {
             try {
                 return store.usableSpace();
             } catch (IOException unknown) {
                 return 0;
             }
-        }));
+        };
+        return List.of(new TusProtocol(uploads), new IetfResumableProtocol(uploads),
+                new ContentRangeProtocol(uploads, multipart, usableSpace));
     }
 
     static Duration sweepInterval(Duration expiry) {

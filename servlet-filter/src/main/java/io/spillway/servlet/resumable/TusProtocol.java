@@ -262,7 +262,7 @@ public final class TusProtocol implements UploadProtocol {
         }
     }
 
-    private static Map<String, String> metadata(String header) throws UploadRejectedException {
+    static Map<String, String> metadata(String header) throws UploadRejectedException {
         Map<String, String> values = new HashMap<>();
         if (header == null || header.isBlank()) {
             return values;
@@ -292,7 +292,7 @@ public final class TusProtocol implements UploadProtocol {
     }
 
     /** The id is the last segment of the request path; anything else than a server-issued id is 404. */
-    private static String idFromPath(HttpServletRequest request) throws UploadRejectedException {
+    static String idFromPath(HttpServletRequest request) throws UploadRejectedException {
         String path = basePath(request);
         String id = path.substring(path.lastIndexOf('/') + 1);
         if (!UploadIds.isValid(id)) {
@@ -301,7 +301,7 @@ public final class TusProtocol implements UploadProtocol {
         return id;
     }
 
-    private static String location(HttpServletRequest request, String id) {
+    static String location(HttpServletRequest request, String id) {
         return basePath(request) + "/" + id;
     }
 
