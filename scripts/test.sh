@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Spillway on a fresh Debian machine with Java 17 and Maven:
 # installs what the tests need (Debian's chromium and chromium-driver for the browser tests, curl
-# for the client-conformance test) when missing,
+# for the client-conformance test, Node.js and npm for tus-js-client) when missing, installs the
+# pinned tus-js-client from the npm registry (npm ci in servlet-filter/src/test/node),
 # mounts a small tmpfs for the real disk-full test when running as root (skipped otherwise),
 # then runs the whole Maven build with its tests.
 set -euo pipefail
@@ -15,6 +16,8 @@ need_install=()
 command -v chromium >/dev/null 2>&1 || need_install+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need_install+=(chromium-driver)
 command -v curl >/dev/null 2>&1 || need_install+=(curl)
+command -v node >/dev/null 2>&1 || need_install+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_install+=(npm)
 if [ "${#need_install[@]}" -gt 0 ]; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_install[@]}" >/dev/null
@@ -30,4 +33,7 @@ if [ -z "${SPILLWAY_SMALL_FS:-}" ] && [ "$(id -u)" -eq 0 ]; then
   fi
 fi
 
+npm ci --prefix servlet-filter/src/test/node --no-audit --no-fund --loglevel=error
+
+export CI="${CI:-true}"
 mvn -B verify "$@"

@@ -595,7 +595,7 @@ public final class ResumableUploads implements AutoCloseable {
      * @param completeAllowed whether a complete upload is an answer (status) rather than a 409 (writes)
      */
     private Loaded load(String id, String owner, boolean completeAllowed) throws IOException {
-        Loaded loaded = read(id, owner, completeAllowed);
+        Loaded loaded = read(id, owner);
         if (loaded.state().complete() && deliveryAbandoned(loaded.state(), clock.instant())) {
             loaded = reopen(id, owner, completeAllowed, loaded);
         }
@@ -609,7 +609,7 @@ public final class ResumableUploads implements AutoCloseable {
         UploadState reopened = loaded.state().recovered(loaded.state().received());
         Optional<String> version = store.replaceState(id, loaded.version(), reopened.toJson());
         if (version.isEmpty()) {
-            return read(id, owner, completeAllowed);
+            return read(id, owner);
         }
         LOG.log(System.Logger.Level.INFO, "upload " + id + " was complete but not delivered within "
                 + DELIVERY_GRACE.toMinutes() + " min; it is resumable again");
@@ -641,15 +641,12 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private Loaded read(String id, String owner, boolean completeAllowed) throws IOException {
+    private Loaded read(String id, String owner) throws IOException {
         Optional<StoredState> stored = store.readState(id);
         if (stored.isEmpty()) {
             UploadGoneException gone = endings.find(id, owner);
             if (gone == null) {
                 throw new UploadRejectedException(404, "unknown upload id");
-            }
-            if (gone.why() == UploadGoneException.Reason.COMPLETED && !completeAllowed) {
-                throw new UploadRejectedException(409, "upload is already complete");
             }
             throw gone;
         }

@@ -179,6 +179,11 @@ public final class ContentRangeProtocol implements UploadProtocol {
             try {
                 outcome = uploads.writeRange(id, owner, range, chunk.length, chunk.body,
                         UploadTracking.releaser(request));
+            } catch (UploadGoneException gone) {
+                if (gone.why() == UploadGoneException.Reason.COMPLETED) {
+                    throw new UploadRejectedException(409, gone.reason());
+                }
+                throw gone;
             } catch (IOException | RuntimeException e) {
                 if (created) {
                     uploads.discard(id);
