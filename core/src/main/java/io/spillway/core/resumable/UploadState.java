@@ -126,7 +126,7 @@ public record UploadState(String id, String protocol, long total, ByteRanges rec
             throw new IllegalArgumentException("unknown protocol in state: " + protocol);
         }
         long total = number(doc, "total");
-        if (total < 0 && total != UNKNOWN_LENGTH) {
+        if (total < 0 && (total != UNKNOWN_LENGTH || !protocol.equals(IETF))) {
             throw new IllegalArgumentException("negative total in state: " + total);
         }
         List<ByteRange> spans = new ArrayList<>();
