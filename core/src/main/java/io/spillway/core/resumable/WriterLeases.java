@@ -148,6 +148,7 @@ final class WriterLeases {
         } finally {
             lock.unlock();
         }
+        registry.withdraw(id, current.token());
         LOG.log(System.Logger.Level.INFO, () -> "upload " + id + ": a writer did not let go within "
                 + RELEASE_WAIT.toMillis() + " ms; what it still receives is discarded");
     }

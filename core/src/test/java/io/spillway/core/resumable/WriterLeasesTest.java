@@ -1,0 +1,142 @@
+package io.spillway.core.resumable;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.core.storage.WriterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Lock release between two "servers" that share one registry (in memory here; the S3 registry is
+ * exercised by the two-node test): a lease taken on one is asked to let go by a request on the
+ * other, which waits until the holder withdrew, or clears a writer that never answers.
+ */
+class WriterLeasesTest {
+
+    private static final String ID = "0123456789abcdef0123456789abcdef";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final SharedRegistry registry = new SharedRegistry();
+    private final ReentrantLock commitLock = new ReentrantLock();
+
+    @Test
+    void aRequestOnAnotherServer_asksTheHolderToLetGo_andProceedsOnceItWithdrew() throws Exception {
+        WriterLeases nodeA = leases();
+        WriterLeases nodeB = leases();
+        AtomicInteger woken = new AtomicInteger();
+        WriterLeases.Lease held = nodeA.acquire(ID, woken::incrementAndGet);
+        assertEquals(List.of(held.token()), registry.writers(ID));
+
+        CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> {
+            while (!held.releaseAsked()) {
+                answer(nodeA);
+            }
+            nodeA.release(ID, held);
+        });
+        WriterLeases.Lease taken = nodeB.acquire(ID, () -> { });
+        answering.get(10, TimeUnit.SECONDS);
+
+        assertEquals(1, woken.get(), "the holder's read was woken once");
+        assertTrue(held.releaseAsked());
+        assertFalse(held.revoked(), "it let go by itself");
+        assertEquals(List.of(taken.token()), registry.writers(ID));
+        assertEquals(Set.of(), registry.releaseRequests(), "a withdrawn writer's release request goes with it");
+    }
+
+    @Test
+    void aWriterOnAnotherServerThatNeverAnswers_isClearedAfterTheRemoteWait() throws Exception {
+        WriterLeases nodeA = leases();
+        WriterLeases nodeB = leases();
+        WriterLeases.Lease dead = nodeA.acquire(ID, () -> { });
+        long started = System.nanoTime();
+        WriterLeases.Lease taken = nodeB.acquire(ID, () -> { });
+        assertTrue(System.nanoTime() - started >= WriterLeases.REMOTE_RELEASE_WAIT.toNanos(),
+                "it waited for the writer before going ahead");
+        assertEquals(List.of(taken.token()), registry.writers(ID));
+        assertFalse(dead.releaseAsked(), "nobody on node A answered: the server was gone");
+    }
+
+    @Test
+    void aHolderInThisJvmThatCannotBeWoken_isRevokedUnderTheCommitLock() throws Exception {
+        WriterLeases node = leases();
+        WriterLeases.Lease stuck = node.acquire(ID, () -> { });
+        WriterLeases.Lease taken = node.acquire(ID, () -> { });
+        assertTrue(stuck.revoked());
+        assertFalse(taken.revoked());
+        assertFalse(commitLock.isLocked());
+        node.release(ID, stuck);
+        assertTrue(node.anyHeld(), "releasing the revoked lease leaves the new one in place");
+        node.release(ID, taken);
+        assertFalse(node.anyHeld());
+        assertEquals(List.of(), registry.writers(ID));
+    }
+
+    @Test
+    void busy_isFalseOnceTheHolderWasSilentForTheStallTimeout() throws Exception {
+        WriterLeases node = leases();
+        WriterLeases.Lease lease = node.acquire(ID, () -> { });
+        assertTrue(node.busy(ID));
+        clock.advance(Duration.ofSeconds(10));
+        assertFalse(node.busy(ID));
+        lease.touch();
+        assertTrue(node.busy(ID));
+    }
+
+    private WriterLeases leases() {
+        return new WriterLeases(clock, Duration.ofSeconds(10), registry, id -> commitLock);
+    }
+
+    private static void answer(WriterLeases node) {
+        try {
+            node.answerReleaseRequests();
+            Thread.sleep(5);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A registry that two WriterLeases share, as two servers share a bucket. */
+    private static final class SharedRegistry implements WriterRegistry {
+        private final Map<String, List<String>> writers = new ConcurrentHashMap<>();
+        private final Set<String> releases = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void announce(String id, String writer) {
+            writers.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(writer);
+        }
+
+        @Override
+        public void withdraw(String id, String writer) {
+            writers.getOrDefault(id, new ArrayList<>()).remove(writer);
+            releases.remove(writer);
+        }
+
+        @Override
+        public List<String> writers(String id) {
+            return List.copyOf(writers.getOrDefault(id, List.of()));
+        }
+
+        @Override
+        public void requestRelease(String id, String writer) {
+            releases.add(writer);
+        }
+
+        @Override
+        public Set<String> releaseRequests() {
+            return Set.copyOf(releases);
+        }
+    }
+}
