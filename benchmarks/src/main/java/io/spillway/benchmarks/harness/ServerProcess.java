@@ -1,6 +1,7 @@
 package io.spillway.benchmarks.harness;
 
 import io.spillway.benchmarks.harness.server.BenchmarkServer;
+import io.spillway.core.storage.LocalResumableStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -152,7 +153,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * The number of files the server left in its upload directory once it is idle (should be 0).
+     * The number of files the server left in its upload directory once it is idle (should be 0; the
+     * records of ended resumable uploads, which hold no upload bytes, do not count).
      * A container deletes part files when it recycles the request, just after the answer is sent,
      * so the count is given a few seconds to reach zero.
      */
@@ -177,7 +179,8 @@ public final class ServerProcess implements AutoCloseable {
             return 0;
         }
         try (Stream<Path> files = Files.walk(uploads)) {
-            return files.filter(Files::isRegularFile).count();
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !LocalResumableStore.isEndingRecord(uploads.relativize(p))).count();
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }
