@@ -1,5 +1,6 @@
 package io.spillway.core.metrics;
 
+import io.spillway.core.storage.LocalResumableStore;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -10,8 +11,9 @@ import java.util.EnumSet;
 
 /**
  * Files and bytes under the temp directory (streamed parts and resumable uploads), measured by
- * walking it a few levels deep. Files that vanish during the walk are skipped; links are not
- * followed.
+ * walking it a few levels deep. The records of ended resumable uploads (a few bytes each, see
+ * {@link LocalResumableStore#isEndingRecord}) are not upload data and do not count. Files that
+ * vanish during the walk are skipped; links are not followed.
  *
  * @param files regular files found
  * @param bytes their total size
@@ -28,7 +30,8 @@ public record TempDirectoryUsage(long files, long bytes) {
                     new SimpleFileVisitor<>() {
                         @Override
                         public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                            if (attributes.isRegularFile()) {
+                            if (attributes.isRegularFile()
+                                    && !LocalResumableStore.isEndingRecord(root.relativize(file))) {
                                 totals[0]++;
                                 totals[1] += attributes.size();
                             }
