@@ -17,6 +17,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@code release/} while it writes uploads (the engine does so every half second), so a release
  * request reaches its writer within a second; listing is strongly consistent on S3 and MinIO.
  *
+ * <p>Keys whose last segment is not a token are not entries and are skipped: a store may list
+ * objects of its own under these prefixes (s3proxy's file system backend shows the temporary file
+ * of a put in progress, {@code <token>-<uuid>}, for a moment).
+ *
  * <p>Entries are hints: a server that dies leaves its writer entries, which the next request for
  * the upload removes after the release wait, and {@link S3ResumableStore#delete} removes all of
  * an upload's entries.
@@ -70,6 +74,11 @@ final class S3WriterRegistry implements WriterRegistry {
         return Set.copyOf(lastSegments(prefix + RELEASE, "listing the requests to let go"));
     }
 
+    @Override
+    public boolean stillAnnounced(String id, String writer) throws IOException {
+        return writers(id).contains(token(writer));
+    }
+
     /** The key prefixes of one upload's entries, for its deletion. */
     List<String> prefixesOf(String id) {
         return List.of(prefix + WRITER + id + "/", prefix + RELEASE + id + "/");
@@ -83,7 +92,8 @@ final class S3WriterRegistry implements WriterRegistry {
     private List<String> lastSegments(String keyPrefix, String what) throws IOException {
         return S3Errors.call(what, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(keyPrefix))
                 .contents().stream().map(S3Object::key).filter(key -> !key.endsWith("/"))
-                .map(key -> key.substring(key.lastIndexOf('/') + 1)).collect(Collectors.toList()));
+                .map(key -> key.substring(key.lastIndexOf('/') + 1)).filter(UploadIds::isValid)
+                .collect(Collectors.toList()));
     }
 
     private String writerKey(String id, String writer) {

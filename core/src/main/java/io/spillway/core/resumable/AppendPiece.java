@@ -5,12 +5,30 @@ import io.spillway.core.UploadRejectedException;
 /**
  * Bytes at the stored offset (tus, IETF). {@code last}: the body ends the upload (IETF
  * {@code Upload-Complete: ?1}); {@code maxFileSize} bounds an upload of unknown length.
+ * {@code mayRepeat}: the request took over from a writer that kept bytes this one may send again
+ * (see {@link Piece#afterTakeOver}), so an offset behind the stored one is accepted.
  */
-record AppendPiece(long offset, long declaredLength, Checksum checksum, boolean last, long maxFileSize)
-        implements Piece {
+record AppendPiece(long offset, long declaredLength, Checksum checksum, boolean last, long maxFileSize,
+                   boolean mayRepeat) implements Piece {
+
+    AppendPiece(long offset, long declaredLength, Checksum checksum, boolean last, long maxFileSize) {
+        this(offset, declaredLength, checksum, last, maxFileSize, false);
+    }
+
+    @Override
+    public Piece afterTakeOver() {
+        return new AppendPiece(offset, declaredLength, checksum, last, maxFileSize, true);
+    }
+
+    @Override
+    public ByteRange toWrite(UploadState state, ByteRange span) {
+        long stored = Math.min(span.end(), Math.max(span.start(), state.offset()));
+        return new ByteRange(stored, span.end());
+    }
+
     @Override
     public void precheck(UploadState state) throws UploadRejectedException {
-        if (offset != state.offset()) {
+        if (offset != state.offset() && !(mayRepeat && offset < state.offset())) {
             throw new UploadRejectedException(409, "Upload-Offset " + offset + " does not match the stored offset "
                     + state.offset());
         }

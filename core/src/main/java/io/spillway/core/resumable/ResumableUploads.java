@@ -471,11 +471,12 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private WriteOutcome write(String id, String owner, Piece piece, InputStream body, Runnable wake)
+    private WriteOutcome write(String id, String owner, Piece requested, InputStream body, Runnable wake)
             throws IOException {
         requireWellFormed(id);
         load(id, owner, false);
         WriterLeases.Lease lease = leases.acquire(id, wake);
+        Piece piece = lease.tookOver() ? requested.afterTakeOver() : requested;
         try {
             UploadState state = load(id, owner, false).state();
             piece.precheck(state);
@@ -509,7 +510,7 @@ public final class ResumableUploads implements AutoCloseable {
         ReentrantLock lock = lock(id);
         lock.lock();
         try {
-            if (lease.revoked()) {
+            if (!leases.mayCommit(id, lease)) {
                 throw new UploadRejectedException(400, "superseded: a newer request for this upload took over; "
                         + "chunk discarded");
             }
@@ -526,9 +527,10 @@ public final class ResumableUploads implements AutoCloseable {
                 throw UploadRejectedException.badRequest("upload has too many gaps (more than " + maxSpans
                         + " separate pieces); send the missing ranges first");
             }
-            if (span.length() > 0) {
-                try (InputStream in = staged.open(0, span.length())) {
-                    store.write(id, span.start(), in, span.length());
+            ByteRange fresh = piece.toWrite(state, span);
+            if (fresh.length() > 0) {
+                try (InputStream in = staged.open(fresh.start() - span.start(), fresh.length())) {
+                    store.write(id, fresh.start(), in, fresh.length());
                 } catch (UploadRejectedException storeSaid) {
                     throw storeSaid;
                 } catch (IOException e) {

@@ -20,7 +20,9 @@ import java.util.function.Function;
  * back; the new request then proceeds on a settled offset. A holder that does not let go within
  * {@link #RELEASE_WAIT} (its read cannot be woken on this container, or its client sends on) is
  * revoked under the upload's commit lock: whatever it commits from then on is discarded, so it
- * can never move the offset under the new request.
+ * can never move the offset under the new request. A writer on another server that does not
+ * withdraw within {@link #REMOTE_RELEASE_WAIT} has its entry removed, and a writer whose entry is
+ * gone may not commit either ({@link #mayCommit}).
  *
  * <p>Across servers sharing a store the same request travels through the store's
  * {@link WriterRegistry}: every lease is announced there, a request whose upload has a writer on
@@ -68,14 +70,16 @@ final class WriterLeases {
      */
     Lease acquire(String id, Runnable wake) throws IOException {
         Lease mine = new Lease(clock, wake);
+        boolean tookOver = false;
         while (true) {
             Lease current = held.putIfAbsent(id, mine);
             if (current == null) {
                 break;
             }
             settle(id, current);
+            tookOver = true;
         }
-        settleElsewhere(id, Set.of(mine.token()));
+        mine.tookOver = settleElsewhere(id, Set.of(mine.token())) || tookOver;
         try {
             registry.announce(id, mine.token());
         } catch (IOException | RuntimeException e) {
@@ -102,6 +106,14 @@ final class WriterLeases {
         held.remove(id, lease);
         lease.released.countDown();
         registry.withdraw(id, lease.token());
+    }
+
+    /**
+     * Whether the lease still gives the right to commit: it was not revoked here, and no request on
+     * another server cleared it after waiting for it in vain.
+     */
+    boolean mayCommit(String id, Lease lease) throws IOException {
+        return !lease.revoked() && registry.stillAnnounced(id, lease.token());
     }
 
     /** Whether a request in this JVM is actively writing the upload now (a stalled one is not). */
@@ -153,11 +165,15 @@ final class WriterLeases {
                 + RELEASE_WAIT.toMillis() + " ms; what it still receives is discarded");
     }
 
-    /** Asks the writers of other servers (every announced one not in {@code own}) to let go, and waits. */
-    private void settleElsewhere(String id, Set<String> own) throws IOException {
+    /**
+     * Asks the writers of other servers (every announced one not in {@code own}) to let go, and waits.
+     *
+     * @return whether there was any
+     */
+    private boolean settleElsewhere(String id, Set<String> own) throws IOException {
         List<String> others = registry.writers(id).stream().filter(w -> !own.contains(w)).toList();
         if (others.isEmpty()) {
-            return;
+            return false;
         }
         for (String writer : others) {
             registry.requestRelease(id, writer);
@@ -174,6 +190,7 @@ final class WriterLeases {
                     + "withdraw within " + REMOTE_RELEASE_WAIT.toMillis() + " ms; going ahead");
             registry.withdraw(id, stale);
         }
+        return true;
     }
 
     private static void pause() throws IOException {
@@ -194,6 +211,7 @@ final class WriterLeases {
         private volatile long lastProgress;
         private volatile boolean releaseAsked;
         private volatile boolean revoked;
+        private volatile boolean tookOver;
 
         Lease(Clock clock, Runnable wake) {
             this.clock = clock;
@@ -214,6 +232,11 @@ final class WriterLeases {
         /** Whether a later request asked this holder to let go: it stops reading and commits. */
         boolean releaseAsked() {
             return releaseAsked;
+        }
+
+        /** Whether this request took the upload over from another writer, here or on another server. */
+        boolean tookOver() {
+            return tookOver;
         }
 
         /** Whether the holder was revoked: what it commits from now on is discarded. */

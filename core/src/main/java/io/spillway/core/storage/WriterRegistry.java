@@ -41,6 +41,11 @@ public interface WriterRegistry {
         public Set<String> releaseRequests() {
             return Set.of();
         }
+
+        @Override
+        public boolean stillAnnounced(String id, String writer) {
+            return true;
+        }
     };
 
     /** Records that {@code writer} (a random token of one request) now writes upload {@code id}. */
@@ -57,4 +62,11 @@ public interface WriterRegistry {
 
     /** The writers, on any server, that were asked to stop. */
     Set<String> releaseRequests() throws IOException;
+
+    /**
+     * Whether {@code writer}'s entry is still there. A request on another server removes the entry
+     * of a writer that did not let go within its wait and goes ahead; that writer must then not
+     * commit, or it would move the offset under the request that took over.
+     */
+    boolean stillAnnounced(String id, String writer) throws IOException;
 }

@@ -438,6 +438,67 @@ class ResumableUploadsTest {
         assertEquals(0, stagingFiles());
     }
 
+    /**
+     * The new request was sent from the offset the client last knew, before the server had even
+     * begun the request it supersedes; what that request kept is compared with the resent bytes,
+     * not refused with an offset mismatch, and not written twice.
+     */
+    @Test
+    void appendThatTakesOver_mayResendWhatTheSupersededWriterKept() throws Exception {
+        byte[] file = payload(100_000, 16);
+        UploadState state = uploads.create(tusSpec(file.length));
+        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> first = pool.submit(() -> {
+                try {
+                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
+                } catch (UploadRejectedException e) {
+                    return e;
+                }
+            });
+            dropped.awaitServed(20_000);
+            WriteOutcome resent = uploads.append(state.id(), null, 0, file.length, slice(file, 0, file.length), null);
+            assertTrue(resent.completed());
+            Object superseded = first.get(10, TimeUnit.SECONDS);
+            assertTrue(superseded instanceof UploadRejectedException e && e.status() == 400
+                    && e.getMessage().startsWith("superseded"), String.valueOf(superseded));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+        assertEquals(0, stagingFiles());
+    }
+
+    @Test
+    void appendThatTakesOver_withBytesThatDifferFromTheKeptOnes_is409_andChangesNothing() throws Exception {
+        byte[] file = payload(100_000, 17);
+        UploadState state = uploads.create(tusSpec(file.length));
+        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> first = pool.submit(() -> {
+                try {
+                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
+                } catch (UploadRejectedException e) {
+                    return e;
+                }
+            });
+            dropped.awaitServed(20_000);
+            byte[] other = payload(100_000, 18);
+            UploadRejectedException refused = assertThrows(UploadRejectedException.class, () -> uploads.append(
+                    state.id(), null, 0, other.length, slice(other, 0, other.length), null));
+            assertEquals(409, refused.status());
+            assertTrue(refused.getMessage().contains("differ from the bytes already received"), refused.getMessage());
+            first.get(10, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        long kept = uploads.status(state.id(), null).offset();
+        assertTrue(kept >= 20_000 && kept < 100_000, "the first writer's bytes stay: " + kept);
+        assertEquals(0, stagingFiles());
+    }
+
     @Test
     void status_whileAWriterIsActive_waitsForTheSettledOffset() throws Exception {
         byte[] file = payload(100_000, 30);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Lock release between two "servers" that share one registry (in memory here; the S3 registry is
  * exercised by the two-node test): a lease taken on one is asked to let go by a request on the
- * other, which waits until the holder withdrew, or clears a writer that never answers.
+ * other, which waits until the holder withdrew, or clears a writer that never answers (which may
+ * then no longer commit).
  */
 class WriterLeasesTest {
 
@@ -67,6 +68,8 @@ class WriterLeasesTest {
                 "it waited for the writer before going ahead");
         assertEquals(List.of(taken.token()), registry.writers(ID));
         assertFalse(dead.releaseAsked(), "nobody on node A answered: the server was gone");
+        assertFalse(nodeA.mayCommit(ID, dead), "a writer that wakes up after it was cleared may not commit");
+        assertTrue(nodeB.mayCommit(ID, taken));
     }
 
     @Test
@@ -75,7 +78,9 @@ class WriterLeasesTest {
         WriterLeases.Lease stuck = node.acquire(ID, () -> { });
         WriterLeases.Lease taken = node.acquire(ID, () -> { });
         assertTrue(stuck.revoked());
+        assertFalse(node.mayCommit(ID, stuck));
         assertFalse(taken.revoked());
+        assertTrue(node.mayCommit(ID, taken));
         assertFalse(commitLock.isLocked());
         node.release(ID, stuck);
         assertTrue(node.anyHeld(), "releasing the revoked lease leaves the new one in place");
@@ -137,6 +142,11 @@ class WriterLeasesTest {
         @Override
         public Set<String> releaseRequests() {
             return Set.copyOf(releases);
+        }
+
+        @Override
+        public boolean stillAnnounced(String id, String writer) {
+            return writers(id).contains(writer);
         }
     }
 }
