@@ -1,0 +1,378 @@
+package io.spillway.containers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spillway.core.storage.LocalResumableStore;
+import io.spillway.servlet.MemoryAwareUploadFilter;
+import io.spillway.servlet.testing.CuttingProxy;
+import io.spillway.servlet.testing.GeneratedStream;
+import io.spillway.servlet.testing.Http;
+import io.spillway.servlet.testing.MultipartBody;
+import io.spillway.servlet.testing.RawClient;
+import io.spillway.servlet.testing.RecordingServlet;
+import io.tus.java.client.TusClient;
+import io.tus.java.client.TusUpload;
+import io.tus.java.client.TusUploader;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user of the filter meets on any servlet container, over real HTTP: both routes with
+ * {@code getParts()} unchanged, limits and errors, Content-Range and tus uploads that resume after
+ * a drop, the slow-client cut-off, graceful shutdown, and an empty temp directory after each.
+ * Every container module extends it with its own {@link ServletContainer.Launcher}; where a
+ * container behaves differently (only Tomcat's blocked read can be woken from another thread), the
+ * subclass says which way through {@link #wakesBlockedReads()} and the test asserts that way.
+ */
+public abstract class ContainerAcceptanceSuite {
+
+    private static final long MIB = 1 << 20;
+    private static final String BOUNDARY = "acceptance-boundary-7";
+
+    @TempDir
+    protected Path temp;
+
+    private ServletContainer container;
+    private MemoryAwareUploadFilter filter;
+    private final RecordingServlet application = new RecordingServlet();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** Starts this module's container. */
+    protected abstract ServletContainer.Launcher launcher();
+
+    /**
+     * Whether the filter can wake a body read that blocks in this container (Tomcat: yes, by
+     * half-closing the connection's input). Where it cannot, a silent client is cut off when its
+     * next byte arrives or by the container's own idle timeout.
+     */
+    protected abstract boolean wakesBlockedReads();
+
+    @AfterEach
+    void stopAndFindNothingLeft() throws Exception {
+        for (AutoCloseable closeable : opened) {
+            closeable.close();
+        }
+        if (container != null) {
+            container.close();
+        }
+        assertEquals(List.of(), leftInTempDirectory(), "no part file, staged chunk or upload left behind");
+    }
+
+    @Test
+    void smallUpload_isBufferedInMemory_andTheApplicationReadsItWithGetParts() throws Exception {
+        start(Map.of());
+        MultipartBody body = new MultipartBody().field("title", "holiday")
+                .generatedFile("doc", "small.bin", 1, 100_000).end();
+        HttpResponse<String> response = Http.post(uri("/upload"), body);
+        assertEquals(200, response.statusCode(), response.body());
+        Map<String, Object> seen = Http.json(response);
+        assertEquals(Map.of("title", List.of("holiday")), seen.get("parameters"));
+        List<?> parts = (List<?>) seen.get("parts");
+        assertEquals(2, parts.size(), "the field is a part too, as the Servlet API says");
+        assertEquals("title", ((Map<?, ?>) parts.get(0)).get("name"));
+        assertEquals(part("doc", "small.bin", "application/octet-stream", 100_000, 1), parts.get(1));
+        assertEquals(1L, filter.monitor().counters().routedByRoute().get("BUFFERED"));
+    }
+
+    @Test
+    void largeUpload_isStreamedToDisk_andArrivesByteForByte() throws Exception {
+        start(Map.of("inMemoryThreshold", "1MB"));
+        long size = 64 * MIB;
+        MultipartBody body = new MultipartBody().generatedFile("doc", "large.bin", 2, size).end();
+        HttpResponse<String> response = Http.post(uri("/upload"), body);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(List.of(part("doc", "large.bin", "application/octet-stream", size, 2)),
+                Http.json(response).get("parts"));
+        assertEquals(1L, filter.monitor().counters().routedByRoute().get("STREAMED"));
+    }
+
+    @Test
+    void limitsAndMalformedRequests_getAClearStatusAndReason() throws Exception {
+        start(Map.of("maxFileSize", "1MB"));
+        HttpResponse<String> tooLarge = Http.post(uri("/upload"),
+                new MultipartBody().generatedFile("doc", "big.bin", 3, 2 * MIB).end());
+        assertEquals(413, tooLarge.statusCode());
+        assertEquals("file in part 'doc' exceeds maxFileSize 1.0 MiB\n", tooLarge.body());
+
+        HttpResponse<String> noBoundary = Http.send(HttpRequest.newBuilder(uri("/upload"))
+                .header("Content-Type", "multipart/form-data").POST(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertEquals(400, noBoundary.statusCode());
+        assertEquals("multipart request without a valid boundary\n", noBoundary.body());
+
+        HttpResponse<String> related = Http.send(HttpRequest.newBuilder(uri("/upload"))
+                .header("Content-Type", "multipart/related; boundary=abc")
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertEquals(415, related.statusCode());
+        assertEquals("unsupported multipart type; send multipart/form-data\n", related.body());
+
+        HttpResponse<String> badRange = Http.send(HttpRequest.newBuilder(uri("/upload"))
+                .header("Content-Range", "bytes 10-5/100").PUT(HttpRequest.BodyPublishers.ofString("x")).build());
+        assertEquals(400, badRange.statusCode(), badRange.body());
+        assertEquals(0, application.deliveries.size(), "nothing reached the application");
+    }
+
+    @Test
+    void contentRangeSlices_resumeAfterAStatusQuery_andArriveAsOnePart() throws Exception {
+        start(Map.of());
+        long total = 5 * MIB / 2;
+        byte[] file = GeneratedStream.bytes(4, (int) total);
+        HttpResponse<String> first = slice(null, file, 0, MIB);
+        assertEquals(200, first.statusCode(), first.body());
+        String id = first.headers().firstValue("Upload-Id").orElseThrow();
+
+        HttpResponse<String> status = Http.send(HttpRequest.newBuilder(uri("/upload"))
+                .header("Upload-Id", id).header("Content-Range", "bytes */" + total)
+                .PUT(HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, status.statusCode(), status.body());
+        assertEquals(MIB, Http.json(status).get("received"));
+
+        assertEquals(200, slice(id, file, MIB, 2 * MIB).statusCode());
+        HttpResponse<String> last = slice(id, file, 2 * MIB, total);
+        assertEquals(200, last.statusCode(), last.body());
+        assertEquals(List.of(part("file", "slices.bin", "application/octet-stream", total, 4)),
+                Http.json(last).get("parts"));
+        assertEquals(1, application.deliveries.size());
+    }
+
+    /**
+     * tus-java-client, with no retry, loses its connection in the middle of a PATCH; a fresh client
+     * resumes from the offset the server kept and completes the upload.
+     */
+    @Test
+    void tusUpload_cutMidRequest_aFreshTusJavaClientResumes_andTheFileArrivesOnce() throws Exception {
+        start(Map.of());
+        long size = 12 * MIB;
+        CuttingProxy proxy = new CuttingProxy(container.port());
+        opened.add(proxy);
+        TusClient first = new TusClient();
+        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
+        TusUploader creating = first.createUpload(tusSource(5, size));
+        String path = creating.getUploadURL().getPath();
+        proxy.armAfter(3 * MIB);
+        assertThrows(Exception.class, () -> sendAll(creating));
+        assertTrue(proxy.didCut());
+
+        TusClient fresh = new TusClient();
+        TusUploader resumed = fresh.beginOrResumeUploadFromURL(tusSource(5, size), uri(path).toURL());
+        assertTrue(resumed.getOffset() > 0 && resumed.getOffset() < size, "kept what arrived: " + resumed.getOffset());
+        sendAll(resumed);
+
+        assertEquals(1, application.deliveries.size(), "the application received the file once");
+        assertEquals(List.of(part("file", "video.bin", "video/mp4", size, 5)),
+                application.deliveries.peek().get("parts"));
+    }
+
+    /**
+     * The network goes away in the middle of a PATCH without the server noticing (its side of the
+     * connection stays open and silent). A fresh tus-java-client resumes at once, with no retry: the
+     * request still holding the upload is made to let go (woken on Tomcat, revoked after the
+     * release wait where its read cannot be woken), and the file arrives once, byte for byte.
+     */
+    @Test
+    void tusUpload_stalledMidRequest_unnoticed_aFreshClientResumesAtOnce() throws Exception {
+        start(Map.of());
+        long size = 12 * MIB;
+        CuttingProxy proxy = new CuttingProxy(container.port());
+        opened.add(proxy);
+        TusClient first = new TusClient();
+        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
+        TusUploader creating = first.createUpload(tusSource(7, size));
+        String path = creating.getUploadURL().getPath();
+        proxy.armStallAfter(3 * MIB);
+        assertThrows(Exception.class, () -> sendAll(creating));
+        assertTrue(proxy.didCut());
+
+        TusUploader resumed = new TusClient().beginOrResumeUploadFromURL(tusSource(7, size), uri(path).toURL());
+        assertTrue(resumed.getOffset() < size, "resumed at " + resumed.getOffset());
+        sendAll(resumed);
+
+        assertEquals(1, application.deliveries.size(), "the application received the file once");
+        assertEquals(List.of(part("file", "video.bin", "video/mp4", size, 7)),
+                application.deliveries.peek().get("parts"));
+    }
+
+    /**
+     * A client dripping a byte every 1.5 s is cut off with 408 after {@code minRateWindow}; a
+     * silent one is too where the container's read can be woken, and elsewhere at its next byte.
+     */
+    @Test
+    void slowClients_areCutOffWith408_andTheirPartialFilesDeleted() throws Exception {
+        start(Map.of("inMemoryThreshold", "0", "minUploadRate", "1KB", "minRateWindow", "2s"));
+        CompletableFuture<String> drip = CompletableFuture.supplyAsync(() -> slowClient(1500));
+        try (RawClient silent = new RawClient(container.port())) {
+            silent.startMultipart("/upload", BOUNDARY, 10 * MIB).send(new byte[100]);
+            String early = silent.readResponse(6000);
+            String response;
+            if (wakesBlockedReads()) {
+                response = early;
+            } else {
+                assertEquals("", early, "the read cannot be woken here; nothing is answered yet");
+                silent.send(new byte[1]);
+                response = silent.readResponse(10_000);
+            }
+            assertTrue(response.startsWith("HTTP/1.1 408"), response);
+            assertTrue(response.contains("upload too slow: "), response);
+        }
+        String dripped = drip.get(30, TimeUnit.SECONDS);
+        assertTrue(dripped.startsWith("HTTP/1.1 408"), dripped);
+        awaitNoUploadInFlight();
+    }
+
+    /**
+     * The container stops while an upload is in flight: the stop waits, and the upload, finished
+     * within {@code shutdownTimeout}, completes (on Tomcat the filter's {@code destroy()} waits for
+     * it; on Jetty its {@code GracefulHandler} does, before the filter is destroyed).
+     */
+    @Test
+    void shutdown_letsAnUploadInFlightFinish() throws Exception {
+        start(Map.of("inMemoryThreshold", "0", "minUploadRate", "0", "shutdownTimeout", "10s"));
+        int size = 2_000_000;
+        byte[] file = GeneratedStream.bytes(6, size);
+        long length = RawClient.multipartPrefixLength(BOUNDARY) + size + RawClient.multipartSuffix(BOUNDARY).length();
+        try (RawClient finishing = new RawClient(container.port())) {
+            finishing.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, size / 2));
+            awaitUploadsInFlight(1);
+            ServletContainer stopping = container;
+            container = null;
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> closeQuietly(stopping));
+            awaitStopping(stopping);
+            assertTrue(!stopped.isDone(), "the stop waits for the upload in flight");
+            finishing.send(java.util.Arrays.copyOfRange(file, size / 2, size));
+            finishing.send(RawClient.multipartSuffix(BOUNDARY));
+            String response = finishing.readResponse(20_000);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.contains(GeneratedStream.sha256Of(6, size)), response);
+            stopped.get(30, TimeUnit.SECONDS);
+        }
+        assertEquals(1, application.deliveries.size());
+    }
+
+    private void start(Map<String, String> extra) throws Exception {
+        Map<String, String> params = new HashMap<>(Map.of("tempDirectory", spill().toString(), "diskReserve", "0",
+                "maxFileSize", "200MB", "maxRequestSize", "200MB"));
+        params.putAll(extra);
+        filter = new MemoryAwareUploadFilter();
+        container = launcher().start(filter, params, application);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + container.port() + path);
+    }
+
+    private Path spill() {
+        return temp.resolve("spill");
+    }
+
+    private HttpResponse<String> slice(String id, byte[] file, long from, long to) {
+        HttpRequest.Builder put = HttpRequest.newBuilder(uri("/upload"))
+                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length)
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=\"slices.bin\"")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(file, (int) from, (int) (to - from)));
+        if (id != null) {
+            put.header("Upload-Id", id);
+        }
+        return Http.send(put.build());
+    }
+
+    private String slowClient(long pauseMillis) {
+        try (RawClient client = new RawClient(container.port())) {
+            client.startMultipart("/upload", BOUNDARY, 10 * MIB);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                String answer = client.readResponse((int) pauseMillis);
+                if (!answer.isEmpty()) {
+                    return answer;
+                }
+                client.send(new byte[1]);
+            }
+            return "no answer within 20 s";
+        } catch (IOException e) {
+            return "connection failed: " + e;
+        }
+    }
+
+    private void awaitUploadsInFlight(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (filter.monitor().active().count() != count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(count, filter.monitor().active().count());
+    }
+
+    private static void awaitStopping(ServletContainer stopping) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!stopping.isStopping() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(stopping.isStopping(), "the container is stopping");
+    }
+
+    private void awaitNoUploadInFlight() throws InterruptedException {
+        awaitUploadsInFlight(0);
+    }
+
+    private static long sendAll(TusUploader uploader) throws Exception {
+        uploader.setChunkSize(256 << 10);
+        uploader.setRequestPayloadSize((int) (5 * MIB));
+        while (uploader.uploadChunk() > -1) {
+            // the client splits the upload into requests of 5 MiB
+        }
+        uploader.finish();
+        return uploader.getOffset();
+    }
+
+    private static TusUpload tusSource(long seed, long size) {
+        TusUpload upload = new TusUpload();
+        upload.setSize(size);
+        upload.setInputStream(new GeneratedStream(seed, size));
+        upload.setFingerprint("generated-" + seed + "-" + size);
+        upload.setMetadata(Map.of("filename", "video.bin", "filetype", "video/mp4"));
+        return upload;
+    }
+
+    private static Map<String, Object> part(String name, String fileName, String contentType, long size, long seed) {
+        Map<String, Object> part = new HashMap<>();
+        part.put("name", name);
+        part.put("fileName", fileName);
+        part.put("contentType", contentType);
+        part.put("size", size);
+        part.put("sha256", GeneratedStream.sha256Of(seed, size));
+        return part;
+    }
+
+    private static void closeQuietly(ServletContainer stopping) {
+        try {
+            stopping.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Regular files left under the temp directory, except the durable records of ended uploads. */
+    private List<Path> leftInTempDirectory() throws IOException {
+        if (!Files.exists(spill())) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(spill())) {
+            return walk.filter(Files::isRegularFile).map(spill()::relativize)
+                    .filter(relative -> !LocalResumableStore.isEndingRecord(relative)).toList();
+        }
+    }
+}
