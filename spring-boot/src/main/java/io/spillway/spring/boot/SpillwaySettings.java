@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
@@ -20,6 +22,9 @@ import org.springframework.core.env.Environment;
  * kebab case ({@code spillway.max-file-size=4GB} is {@code maxFileSize}), the same units, and
  * validated by the same parser as {@code web.xml}, with the same messages, before the web server
  * starts. Two keys belong to the starter: {@code spillway.enabled} and {@code spillway.url-patterns}.
+ * Other {@code spillway.*} names are ignored with a warning that lists the known ones, as Boot
+ * ignores unknown fields of its own properties (an environment variable {@code SPILLWAY_HOME}
+ * binds as {@code spillway.home}, and must not stop the application).
  *
  * <p>Spring's {@code spring.servlet.multipart.max-file-size} and {@code max-request-size} would
  * otherwise be silently ignored on Spillway's paths (Spillway parses the body there, not the
@@ -28,6 +33,8 @@ import org.springframework.core.env.Environment;
  * applies.
  */
 final class SpillwaySettings {
+
+    private static final Log LOG = LogFactory.getLog(SpillwaySettings.class);
 
     static final String PREFIX = "spillway";
     static final List<String> DEFAULT_URL_PATTERNS = List.of("/upload", "/upload/*");
@@ -53,7 +60,7 @@ final class SpillwaySettings {
     /**
      * Reads and validates the settings.
      *
-     * @throws IllegalStateException naming every bad or unknown property, so the application does not start
+     * @throws IllegalStateException naming every bad value, so the application does not start
      */
     static SpillwaySettings from(Environment environment) {
         Map<String, String> raw = Binder.get(environment)
@@ -75,7 +82,7 @@ final class SpillwaySettings {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new IllegalStateException("unknown Spillway properties " + unknown + "; known are spillway.enabled, "
+            LOG.warn("ignoring unknown Spillway properties " + unknown + "; known are spillway.enabled, "
                     + "spillway.url-patterns and " + parser.names().stream().map(n -> PREFIX + "." + kebab(n)).toList());
         }
         SPRING_MULTIPART.forEach((name, springKey) -> {
