@@ -26,9 +26,20 @@ public final class EmbeddedTomcat implements ServletContainer {
         this.baseDir = baseDir;
     }
 
-    /** The launcher of embedded Tomcats. */
+    /** The launcher of embedded Tomcats on platform threads. */
     public static ServletContainer start(Filter filter, Map<String, String> initParams, HttpServlet application)
             throws Exception {
+        return start(filter, initParams, application, false);
+    }
+
+    /** The launcher of embedded Tomcats whose connector runs requests on virtual threads (Java 21+). */
+    public static ServletContainer startOnVirtualThreads(Filter filter, Map<String, String> initParams,
+                                                        HttpServlet application) throws Exception {
+        return start(filter, initParams, application, true);
+    }
+
+    private static ServletContainer start(Filter filter, Map<String, String> initParams, HttpServlet application,
+                                          boolean virtualThreads) throws Exception {
         Path baseDir = Files.createTempDirectory("spillway-tomcat-");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -36,6 +47,9 @@ public final class EmbeddedTomcat implements ServletContainer {
         tomcat.setPort(0);
         tomcat.getConnector().setProperty("address", "127.0.0.1");
         tomcat.getConnector().setProperty("connectionTimeout", "60000");
+        if (virtualThreads) {
+            tomcat.getConnector().setProperty("useVirtualThreads", "true");
+        }
         Context context = tomcat.addContext("", Files.createDirectories(baseDir.resolve("webapp")).toString());
         Tomcat.addServlet(context, "application", application).setAsyncSupported(true);
         context.addServletMappingDecoded("/upload/*", "application");

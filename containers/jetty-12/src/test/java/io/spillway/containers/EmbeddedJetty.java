@@ -11,6 +11,7 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
  * An embedded Jetty 12 with an ee10 (Servlet 6.0) context, the filter held by a
@@ -30,7 +31,17 @@ final class EmbeddedJetty implements ServletContainer {
 
     static ServletContainer start(Filter filter, Map<String, String> initParams, HttpServlet application)
             throws Exception {
-        Server server = new Server();
+        return start(new Server(), filter, initParams, application);
+    }
+
+    /** A Jetty whose requests run on virtual threads (Java 21+), through Jetty's own pool of them. */
+    static ServletContainer startOnVirtualThreads(Filter filter, Map<String, String> initParams,
+                                                  HttpServlet application) throws Exception {
+        return start(new Server(new VirtualThreadPool()), filter, initParams, application);
+    }
+
+    private static ServletContainer start(Server server, Filter filter, Map<String, String> initParams,
+                                          HttpServlet application) throws Exception {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
