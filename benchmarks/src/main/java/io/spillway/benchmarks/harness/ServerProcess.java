@@ -116,6 +116,11 @@ public final class ServerProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + BenchmarkServer.UPLOAD_PATH);
     }
 
+    /** The server JVM's process id (for its resident memory and thread count in {@code /proc}). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Where the heap statistics are read. */
     public URI statsUri() {
         return URI.create("http://127.0.0.1:" + port + BenchmarkServer.STATS_PATH);

@@ -1,0 +1,218 @@
+package io.spillway.benchmarks.slow;
+
+import io.spillway.benchmarks.harness.CpuAccounting;
+import io.spillway.benchmarks.harness.ServerKind;
+import io.spillway.benchmarks.harness.ServerProcess;
+import io.spillway.core.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Thousands of uploads in flight: N clients each send one file at a fixed slow rate (64 KiB/s,
+ * as a phone on a mobile network) to a fresh server JVM, Spillway's filter on the streamed route
+ * (A) and Tomcat's own disk multipart (B), side by side in one run. While all N are in flight it
+ * measures a plain GET to another servlet every 100 ms (p50, p99), then the heap after a full GC
+ * and the resident memory of the server process, each over its value before the uploads and
+ * divided by the uploads then in flight; at the end, how the uploads ended.
+ *
+ * <pre>
+ * java -cp benchmarks/target/spillway-benchmarks.jar io.spillway.benchmarks.slow.SlowUploadsBenchmark \
+ *     [--counts 100,1000,10000] [--servers A,B] [--size 1MiB-in-bytes] [--out benchmarks/results]
+ * </pre>
+ *
+ * <p>Writes {@code slow-uploads.md} and {@code slow-uploads.svg} to the output directory.
+ */
+public final class SlowUploadsBenchmark {
+
+    private static final long RATE = 64 << 10;
+    private static final int OPEN_PER_SECOND = 2000;
+    private static final Duration LATENCY_WINDOW = Duration.ofSeconds(5);
+
+    /**
+     * One measurement.
+     *
+     * @param heapPerUpload heap after GC over the baseline, per upload in flight (bytes)
+     * @param rssPerUpload  resident memory over the baseline, per upload in flight (bytes)
+     * @param threads       the server JVM's threads while the uploads were in flight
+     * @param inFlight      uploads open when memory was measured
+     */
+    record Run(ServerKind server, int count, double getP50Millis, double getP99Millis, int getFailures,
+               double heapPerUpload, double rssPerUpload, int threads, int inFlight, TreeMap<String, Integer> outcomes) {
+    }
+
+    private SlowUploadsBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> counts = List.of(100, 1000, 10_000);
+        List<ServerKind> servers = List.of(ServerKind.A, ServerKind.B);
+        int size = 1 << 20;
+        Path out = Path.of("benchmarks", "results");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--counts" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+                case "--servers" -> servers = Arrays.stream(args[i + 1].split(",")).map(ServerKind::valueOf).toList();
+                case "--size" -> size = Integer.parseInt(args[i + 1]);
+                case "--out" -> out = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        byte[] payload = payload(size);
+        String digest = sha256(payload);
+        Path work = Files.createTempDirectory("spillway-slow-");
+        List<Run> runs = new ArrayList<>();
+        for (int count : counts) {
+            for (ServerKind server : servers) {
+                Run run = measure(server, count, payload, digest, work);
+                runs.add(run);
+                System.out.printf(Locale.ROOT, "%s N=%d: GET p50 %.1f ms p99 %.1f ms (%d failed), heap %.1f KiB/upload, "
+                                + "RSS %.1f KiB/upload, %d threads, %d in flight, outcomes %s%n", server, count,
+                        run.getP50Millis(), run.getP99Millis(), run.getFailures(), run.heapPerUpload() / 1024,
+                        run.rssPerUpload() / 1024, run.threads(), run.inFlight(), run.outcomes());
+            }
+        }
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("slow-uploads.md"), SlowUploadsReport.markdown(runs, size, RATE),
+                StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("slow-uploads.svg"), SlowUploadsReport.svg(runs), StandardCharsets.UTF_8);
+        System.out.println("wrote " + out.resolve("slow-uploads.md"));
+    }
+
+    private static Run measure(ServerKind kind, int count, byte[] payload, String digest, Path work) throws Exception {
+        Map<String, String> params = kind == ServerKind.A ? Map.of("inMemoryThreshold", "0", "diskReserve", "0",
+                "minUploadRate", "1KB") : Map.of();
+        try (ServerProcess server = ServerProcess.start(kind, "2g", params, work, "slow-" + count, CpuAccounting.start(),
+                false)) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            long heapBefore = heapAfterGc(http, server);
+            long rssBefore = procStatus(server.pid(), "VmRSS:") * 1024;
+            long duration = payload.length * 1000L / RATE;
+            long timeout = duration + count * 1000L / OPEN_PER_SECOND + 120_000;
+            double[] latency = new double[2];
+            int[] getFailures = new int[1];
+            long[] memory = new long[4];
+            CountDownLatch measured = new CountDownLatch(1);
+            try (SlowClients clients = new SlowClients(new InetSocketAddress("127.0.0.1", server.uploadUri().getPort()),
+                    server.uploadUri().getPath(), payload, RATE, digest)) {
+                clients.run(count, OPEN_PER_SECOND, timeout, () -> {
+                    List<Double> samples = sampleGets(http, server, getFailures);
+                    latency[0] = percentile(samples, 50);
+                    latency[1] = percentile(samples, 99);
+                    memory[2] = clients.inFlight();
+                    memory[0] = heapAfterGc(http, server);
+                    memory[1] = procStatus(server.pid(), "VmRSS:") * 1024;
+                    memory[3] = procStatus(server.pid(), "Threads:");
+                    measured.countDown();
+                });
+                measured.await(5, TimeUnit.MINUTES);
+                int inFlight = (int) Math.max(1, memory[2]);
+                return new Run(kind, count, latency[0], latency[1], getFailures[0],
+                        (double) (memory[0] - heapBefore) / inFlight, (double) (memory[1] - rssBefore) / inFlight,
+                        (int) memory[3], (int) memory[2], clients.outcomes());
+            }
+        }
+    }
+
+    private static List<Double> sampleGets(HttpClient http, ServerProcess server, int[] failures) {
+        List<Double> samples = new ArrayList<>();
+        long end = System.nanoTime() + LATENCY_WINDOW.toNanos();
+        while (System.nanoTime() < end) {
+            long start = System.nanoTime();
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.statsUri())
+                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    samples.add((System.nanoTime() - start) / 1e6);
+                } else {
+                    failures[0]++;
+                }
+            } catch (IOException e) {
+                failures[0]++;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return samples;
+            }
+            sleep(100);
+        }
+        return samples;
+    }
+
+    /** POST /stats collects garbage in the server and answers the heap left. */
+    private static long heapAfterGc(HttpClient http, ServerProcess server) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.statsUri())
+                    .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return ((Number) Json.parseObject(response.body()).get("baselineHeapUsed")).longValue();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** A number from {@code /proc/<pid>/status} (kB for memory lines). */
+    private static long procStatus(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double percentile(List<Double> samples, int percent) {
+        if (samples.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = samples.stream().sorted().toList();
+        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+
+    private static byte[] payload(int size) {
+        byte[] bytes = new byte[size];
+        long state = 0x9E3779B97F4A7C15L;
+        for (int i = 0; i < size; i++) {
+            state = state * 6364136223846793005L + 1442695040888963407L;
+            bytes[i] = (byte) (state >>> 56);
+        }
+        return bytes;
+    }
+
+    private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

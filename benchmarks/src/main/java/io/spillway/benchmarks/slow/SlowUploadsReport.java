@@ -1,0 +1,97 @@
+package io.spillway.benchmarks.slow;
+
+import io.spillway.benchmarks.harness.ServerKind;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The Markdown table and the SVG plot (memory per upload and GET p99 against N) of a run. */
+final class SlowUploadsReport {
+
+    private static final Map<ServerKind, String> NAMES = Map.of(ServerKind.A, "Spillway, streamed route",
+            ServerKind.B, "Tomcat multipart, disk", ServerKind.C, "Tomcat multipart, memory",
+            ServerKind.D, "FileUpload2 streaming", ServerKind.R, "raw body");
+    private static final Map<ServerKind, String> COLOURS = Map.of(ServerKind.A, "#1f77b4", ServerKind.B, "#d62728",
+            ServerKind.C, "#ff7f0e", ServerKind.D, "#2ca02c", ServerKind.R, "#7f7f7f");
+
+    private SlowUploadsReport() {
+    }
+
+    static String markdown(List<SlowUploadsBenchmark.Run> runs, int size, long rate) {
+        StringBuilder md = new StringBuilder("# Thousands of slow uploads in flight\n\n");
+        md.append(String.format(Locale.ROOT, "Each of N clients sends one %d KiB file at %d KiB/s (non-blocking sockets, "
+                + "a 32 KiB send buffer, opened at 2,000 per second) to a fresh server JVM (`-Xmx2g`, embedded "
+                + "Tomcat 11 on its defaults: 200 threads, 8,192 connections). While all N are open: a GET to "
+                + "another servlet every 100 ms for 5 s, then the heap after a full GC and the process's RSS, "
+                + "each over its value before the uploads, divided by the uploads then in flight.%n%n",
+                size >> 10, rate >> 10));
+        md.append("| server | N | GET p50 ms | GET p99 ms | GETs failed | heap per upload KiB | RSS per upload KiB "
+                + "| JVM threads | in flight | outcomes |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        for (SlowUploadsBenchmark.Run run : runs) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %d | %.1f | %.1f | %d | %d | %s |%n",
+                    NAMES.get(run.server()), run.count(), run.getP50Millis(), run.getP99Millis(), run.getFailures(),
+                    run.heapPerUpload() / 1024, run.rssPerUpload() / 1024, run.threads(), run.inFlight(),
+                    run.outcomes()));
+        }
+        md.append("\n![memory per upload and GET p99 against N](slow-uploads.svg)\n");
+        return md.toString();
+    }
+
+    static String svg(List<SlowUploadsBenchmark.Run> runs) {
+        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"360\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"900\" height=\"360\" fill=\"white\"/>\n");
+        panel(svg, runs, 60, "heap per upload in flight (KiB)", r -> r.heapPerUpload() / 1024);
+        panel(svg, runs, 510, "GET p99 while they run (ms)", SlowUploadsBenchmark.Run::getP99Millis);
+        int y = 340;
+        int x = 60;
+        for (ServerKind kind : runs.stream().map(SlowUploadsBenchmark.Run::server).distinct().toList()) {
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, y - 10, COLOURS.get(kind), x + 16, y, NAMES.get(kind)));
+            x += 220;
+        }
+        return svg.append("</svg>\n").toString();
+    }
+
+    /** One panel: x is log10(N), y linear from 0 to the largest value. */
+    private static void panel(StringBuilder svg, List<SlowUploadsBenchmark.Run> runs, int left, String title,
+                              ToDoubleFunction<SlowUploadsBenchmark.Run> value) {
+        int width = 330;
+        int height = 240;
+        int top = 40;
+        double minX = runs.stream().mapToDouble(r -> Math.log10(r.count())).min().orElse(0);
+        double maxX = runs.stream().mapToDouble(r -> Math.log10(r.count())).max().orElse(1);
+        double maxY = runs.stream().mapToDouble(value).filter(Double::isFinite).max().orElse(1);
+        maxY = maxY <= 0 ? 1 : maxY * 1.1;
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-weight=\"bold\">%s</text>%n", left, top - 15,
+                title));
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>"
+                + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n",
+                left, top + height, left + width, top + height, left, top, left, top + height));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%.0f</text>%n", left - 4,
+                top + 4, maxY));
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", left - 4,
+                top + height));
+        for (ServerKind kind : runs.stream().map(SlowUploadsBenchmark.Run::server).distinct().toList()) {
+            StringBuilder points = new StringBuilder();
+            for (SlowUploadsBenchmark.Run run : runs.stream().filter(r -> r.server() == kind).toList()) {
+                double v = value.applyAsDouble(run);
+                if (!Double.isFinite(v)) {
+                    continue;
+                }
+                double x = left + (maxX == minX ? width / 2.0 : (Math.log10(run.count()) - minX) / (maxX - minX) * width);
+                double y = top + height - Math.max(0, v) / maxY * height;
+                points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+                svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y,
+                        COLOURS.get(kind)));
+            }
+            svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\"/>%n",
+                    points.toString().trim(), COLOURS.get(kind)));
+        }
+        for (int count : runs.stream().mapToInt(SlowUploadsBenchmark.Run::count).distinct().toArray()) {
+            double x = left + (maxX == minX ? width / 2.0 : (Math.log10(count) - minX) / (maxX - minX) * width);
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">N=%d</text>%n", x,
+                    top + height + 16, count));
+        }
+    }
+}
