@@ -269,7 +269,8 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         long length = request.getContentLengthLong();
         UploadFacts facts = length >= 0 ? UploadFacts.ofLength(length) : UploadFacts.unknownLength();
-        Route route = policy.decide(facts, probe.current(), spills.usableSpace());
+        Route route = policy.decide(facts, probe.current(), spills.usableSpace(),
+                operations.monitor().active().count());
         upload.routed(route);
         if (route.kind() == Route.Kind.REJECTED) {
             reject(request, response, route.status(), route.reason(), route.retryAfterSeconds());

@@ -126,10 +126,15 @@ public final class SlowUploadsBenchmark {
                 measured.await(5, TimeUnit.MINUTES);
                 int inFlight = (int) Math.max(1, memory[2]);
                 return new Run(kind, count, latency[0], latency[1], getFailures[0],
-                        (double) (memory[0] - heapBefore) / inFlight, (double) (memory[1] - rssBefore) / inFlight,
+                        perUpload(memory[0], heapBefore, inFlight), perUpload(memory[1], rssBefore, inFlight),
                         (int) memory[3], (int) memory[2], clients.outcomes());
             }
         }
+    }
+
+    /** Growth per upload in flight, or NaN when a reading failed (the server did not answer in time). */
+    private static double perUpload(long during, long before, int inFlight) {
+        return during < 0 || before < 0 ? Double.NaN : (double) (during - before) / inFlight;
     }
 
     private static List<Double> sampleGets(HttpClient http, ServerProcess server, int[] failures) {

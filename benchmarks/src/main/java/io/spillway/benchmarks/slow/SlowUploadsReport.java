@@ -24,7 +24,8 @@ final class SlowUploadsReport {
                 + "a 32 KiB send buffer, opened at 2,000 per second) to a fresh server JVM (`-Xmx2g`, embedded "
                 + "Tomcat 11 on its defaults: 200 threads, 8,192 connections). While all N are open: a GET to "
                 + "another servlet every 100 ms for 5 s, then the heap after a full GC and the process's RSS, "
-                + "each over its value before the uploads, divided by the uploads then in flight.%n%n",
+                + "each over its value before the uploads, divided by the uploads then in flight. NaN: the "
+                + "server did not answer that GET (30 s) or the heap reading (2 min) in time.%n%n",
                 size >> 10, rate >> 10));
         md.append("| server | N | GET p50 ms | GET p99 ms | GETs failed | heap per upload KiB | RSS per upload KiB "
                 + "| JVM threads | in flight | outcomes |\n|---|---|---|---|---|---|---|---|---|---|\n");

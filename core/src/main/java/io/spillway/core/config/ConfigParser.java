@@ -38,6 +38,7 @@ public final class ConfigParser {
     public static final String CRITICAL_HEAP_RATIO = "criticalHeapRatio";
     public static final String DISK_RESERVE = "diskReserve";
     public static final String UNKNOWN_LENGTH_BUFFER = "unknownLengthBuffer";
+    public static final String MEMORY_PER_UPLOAD = "memoryPerUpload";
     public static final String PROBE_INTERVAL = "probeInterval";
     public static final String RETRY_AFTER = "retryAfter";
     public static final String UPLOAD_EXPIRY = "uploadExpiry";
@@ -78,6 +79,7 @@ public final class ConfigParser {
         ratio(CRITICAL_HEAP_RATIO, "0.9", SpillwayConfig.Builder::criticalHeapRatio);
         size(DISK_RESERVE, "512MB", 0, SpillwayConfig.Builder::diskReserve);
         size(UNKNOWN_LENGTH_BUFFER, "1MB", 0, SpillwayConfig.Builder::unknownLengthBuffer);
+        size(MEMORY_PER_UPLOAD, "256KB", 0, SpillwayConfig.Builder::memoryPerUpload);
         duration(PROBE_INTERVAL, "1s", false, SpillwayConfig.Builder::probeInterval);
         duration(RETRY_AFTER, "5s", true, SpillwayConfig.Builder::retryAfter);
         duration(UPLOAD_EXPIRY, "24h", false, SpillwayConfig.Builder::uploadExpiry);

@@ -42,6 +42,11 @@ import java.util.Objects;
  * @param streamedStorage    where the parts of single-request uploads on the streamed route go:
  *                           {@link #STREAMED_STORAGE_LOCAL} (temp files) or {@link #STREAMED_STORAGE_STORE}
  *                           (straight into the object store named by {@code storage})
+ * @param memoryPerUpload    heap one upload in flight costs besides the bytes it buffers (its
+ *                           parser and file buffers, the container's connection): uploads in flight
+ *                           times this, plus the buffered uploads' reservations, must fit within
+ *                           {@code memoryFraction} of available memory, or a new upload gets 503;
+ *                           0 turns admission by count off
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -67,7 +72,8 @@ public record SpillwayConfig(
         String storage,
         Map<String, String> storageParameters,
         Duration shutdownTimeout,
-        String streamedStorage) {
+        String streamedStorage,
+        long memoryPerUpload) {
 
     public static final String PARSER_FAST = "fast";
     public static final String PARSER_FILEUPLOAD2 = "fileupload2";
@@ -85,6 +91,8 @@ public record SpillwayConfig(
     public static final double DEFAULT_CRITICAL_HEAP_RATIO = 0.9;
     public static final long DEFAULT_DISK_RESERVE = 512L << 20;
     public static final long DEFAULT_UNKNOWN_LENGTH_BUFFER = 1L << 20;
+    /** Measured by benchmarks/ SlowUploadsBenchmark: heap after GC per streamed upload in flight. */
+    public static final long DEFAULT_MEMORY_PER_UPLOAD = 256L << 10;
     public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
     public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
@@ -117,6 +125,7 @@ public record SpillwayConfig(
         atLeast("inMemoryThreshold", inMemoryThreshold, 0);
         atLeast("diskReserve", diskReserve, 0);
         atLeast("unknownLengthBuffer", unknownLengthBuffer, 0);
+        atLeast("memoryPerUpload", memoryPerUpload, 0);
         atLeast("minUploadRate", minUploadRate, 0);
         ratio("memoryFraction", memoryFraction);
         ratio("criticalHeapRatio", criticalHeapRatio);
@@ -190,6 +199,7 @@ public record SpillwayConfig(
         b.storageParameters = storageParameters;
         b.shutdownTimeout = shutdownTimeout;
         b.streamedStorage = streamedStorage;
+        b.memoryPerUpload = memoryPerUpload;
         return b;
     }
 
@@ -210,7 +220,7 @@ public record SpillwayConfig(
                 + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
                 + "], shutdownTimeout=[" + Durations.format(shutdownTimeout)
                 + "], storage=[" + storage + "]" + describeStorageParameters()
-                + ", streamedStorage=[" + streamedStorage + "]";
+                + ", streamedStorage=[" + streamedStorage + "], memoryPerUpload=[" + Sizes.format(memoryPerUpload) + "]";
     }
 
     private String describeStorageParameters() {
@@ -246,6 +256,7 @@ public record SpillwayConfig(
         private Map<String, String> storageParameters = Map.of();
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private String streamedStorage = DEFAULT_STREAMED_STORAGE;
+        private long memoryPerUpload = DEFAULT_MEMORY_PER_UPLOAD;
 
         private Builder() {
         }
@@ -274,13 +285,14 @@ public record SpillwayConfig(
         public Builder storageParameters(Map<String, String> v) { storageParameters = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder streamedStorage(String v) { streamedStorage = v; return this; }
+        public Builder memoryPerUpload(long v) { memoryPerUpload = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
                     progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage,
-                    storageParameters, shutdownTimeout, streamedStorage);
+                    storageParameters, shutdownTimeout, streamedStorage, memoryPerUpload);
         }
     }
 }

@@ -16,6 +16,10 @@ import java.util.Optional;
  * <p>The rules, in order:
  * <ol>
  *   <li>declared length over {@code maxRequestSize}: REJECTED 413, before a byte is read;</li>
+ *   <li>admission by count: the uploads in flight times {@code memoryPerUpload}, plus what buffered
+ *       uploads reserved, over {@code memoryFraction} of available memory: REJECTED 503 with
+ *       {@code Retry-After} (each upload in flight costs buffers and a connection, however small
+ *       its body: a thousand slow clients exhaust memory that no single upload would);</li>
  *   <li>heap above {@code criticalHeapRatio}: nothing is buffered;</li>
  *   <li>declared length over {@code inMemoryThreshold}: STREAMED;</li>
  *   <li>the seed rule: declared length over {@code memoryFraction} of available memory: STREAMED;</li>
@@ -51,10 +55,23 @@ public final class RoutingPolicy {
      * @param freeDisk  usable bytes on the temp directory's file store
      */
     public Route decide(UploadFacts facts, MemorySnapshot memory, long freeDisk) {
+        return decide(facts, memory, freeDisk, 0);
+    }
+
+    /**
+     * Routes one upload, counting the uploads in flight against memory.
+     *
+     * @param inFlight uploads in flight, this one included
+     */
+    public Route decide(UploadFacts facts, MemorySnapshot memory, long freeDisk, int inFlight) {
         long length = facts.declaredLength();
         if (facts.lengthKnown() && length > config.maxRequestSize()) {
             return Route.rejected(413, "request body of " + format(length) + " exceeds maxRequestSize "
                     + format(config.maxRequestSize()));
+        }
+        Optional<Route> full = refuseOverCount(memory, inFlight);
+        if (full.isPresent()) {
+            return full.get();
         }
         boolean critical = memory.heapRatio() > config.criticalHeapRatio();
         Route route = critical ? streamed("heap at " + percent(memory.heapRatio()) + " > criticalHeapRatio "
@@ -74,6 +91,22 @@ public final class RoutingPolicy {
                     : Route.rejected(507, disk);
         }
         return route;
+    }
+
+    private Optional<Route> refuseOverCount(MemorySnapshot memory, int inFlight) {
+        long cost = config.memoryPerUpload();
+        if (cost == 0 || inFlight <= 1) {
+            return Optional.empty();
+        }
+        long capacity = (long) (config.memoryFraction() * memory.available());
+        long reserved = budget.reserved();
+        if ((long) inFlight * cost + reserved <= capacity) {
+            return Optional.empty();
+        }
+        return Optional.of(Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
+                "too many uploads in flight: " + inFlight + " at memoryPerUpload " + format(cost) + " and "
+                        + format(reserved) + " buffered exceed " + percent(config.memoryFraction()) + " of "
+                        + format(memory.available()) + " available (" + memory.limitingFactor() + ")"));
     }
 
     private Route chooseMemoryOrDisk(UploadFacts facts, MemorySnapshot memory) {

@@ -26,7 +26,7 @@ class ConfigParserTest {
 
     private static final String KNOWN = "tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize, "
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
-            + "unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
+            + "unknownLengthBuffer, memoryPerUpload, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
             + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, shutdownTimeout, storage, "
             + "streamedStorage";
 
@@ -60,6 +60,7 @@ class ConfigParserTest {
                 Arguments.of("criticalHeapRatio", (Function<SpillwayConfig, Object>) SpillwayConfig::criticalHeapRatio, 0.9),
                 Arguments.of("diskReserve", (Function<SpillwayConfig, Object>) SpillwayConfig::diskReserve, 512 * MIB),
                 Arguments.of("unknownLengthBuffer", (Function<SpillwayConfig, Object>) SpillwayConfig::unknownLengthBuffer, MIB),
+                Arguments.of("memoryPerUpload", (Function<SpillwayConfig, Object>) SpillwayConfig::memoryPerUpload, 256 * 1024L),
                 Arguments.of("probeInterval", (Function<SpillwayConfig, Object>) SpillwayConfig::probeInterval, Duration.ofSeconds(1)),
                 Arguments.of("retryAfter", (Function<SpillwayConfig, Object>) SpillwayConfig::retryAfter, Duration.ofSeconds(5)),
                 Arguments.of("uploadExpiry", (Function<SpillwayConfig, Object>) SpillwayConfig::uploadExpiry, Duration.ofHours(24)),
@@ -106,6 +107,7 @@ class ConfigParserTest {
                 Arguments.of("criticalHeapRatio", "0.95", (Function<SpillwayConfig, Object>) SpillwayConfig::criticalHeapRatio, 0.95),
                 Arguments.of("diskReserve", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::diskReserve, 0L),
                 Arguments.of("unknownLengthBuffer", "256KB", (Function<SpillwayConfig, Object>) SpillwayConfig::unknownLengthBuffer, 256 * 1024L),
+                Arguments.of("memoryPerUpload", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::memoryPerUpload, 0L),
                 Arguments.of("probeInterval", "500ms", (Function<SpillwayConfig, Object>) SpillwayConfig::probeInterval, Duration.ofMillis(500)),
                 Arguments.of("retryAfter", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::retryAfter, Duration.ZERO),
                 Arguments.of("uploadExpiry", "7d", (Function<SpillwayConfig, Object>) SpillwayConfig::uploadExpiry, Duration.ofDays(7)),

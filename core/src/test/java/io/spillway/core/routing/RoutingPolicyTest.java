@@ -70,6 +70,42 @@ class RoutingPolicyTest {
         assertNothingReserved();
     }
 
+    // admission by count: 406 MiB budget, memoryPerUpload 256 KiB (the default): 1,624 uploads fit
+
+    @Test
+    void decide_uploadsInFlightWithinTheBudget_areRoutedAsUsual() {
+        assertEquals(Kind.STREAMED, policy.decide(length(100 * MIB), ROOMY, PLENTY_OF_DISK, 1624).kind());
+        Route small = policy.decide(length(KIB), ROOMY, PLENTY_OF_DISK, 1000);
+        assertEquals(Kind.BUFFERED, small.kind());
+        small.release();
+    }
+
+    @Test
+    void decide_oneUploadMoreThanMemoryHolds_is503WithRetryAfter_andReservesNothing() {
+        Route route = policy.decide(length(KIB), ROOMY, PLENTY_OF_DISK, 1625);
+        assertEquals(Kind.REJECTED, route.kind());
+        assertEquals(503, route.status());
+        assertEquals(5, route.retryAfterSeconds());
+        assertEquals("too many uploads in flight: 1625 at memoryPerUpload 256 KiB and 0 B buffered exceed 50% of "
+                + "812 MiB available (heap headroom)", route.reason());
+        assertNothingReserved();
+    }
+
+    @Test
+    void decide_bufferedReservations_countAgainstTheSameBudget() {
+        MemoryBudget.Reservation held = budget.tryReserve(300 * MIB, 406 * MIB).orElseThrow();
+        assertEquals(503, policy.decide(length(KIB), ROOMY, PLENTY_OF_DISK, 500).status(),
+                "500 x 256 KiB = 125 MiB over the 106 MiB the reservations leave");
+        held.close();
+        assertEquals(Kind.STREAMED, policy.decide(length(100 * MIB), ROOMY, PLENTY_OF_DISK, 500).kind());
+    }
+
+    @Test
+    void decide_memoryPerUploadZero_turnsAdmissionByCountOff() {
+        RoutingPolicy uncounted = new RoutingPolicy(CONFIG.toBuilder().memoryPerUpload(0).build(), budget);
+        assertEquals(Kind.STREAMED, uncounted.decide(length(100 * MIB), ROOMY, PLENTY_OF_DISK, 1_000_000).kind());
+    }
+
     @Test
     void decide_oneByteOverMaxRequestSize_rejects413() {
         assertEquals(413, policy.decide(length(4 * GIB + 1), ROOMY, PLENTY_OF_DISK).status());
