@@ -80,12 +80,12 @@ public class MemoryAwareUploadFilter implements Filter {
     private final MemoryProbe memoryProbe;
     private final Clock clock;
 
-    private volatile SpillwayConfig config;
+    /** The configuration and the policy built from it, swapped together in one write. */
+    private volatile Settings settings;
     private TempStorage storage;
     private ExecutorService probeRefresher;
     private SampledMemoryProbe probe;
     private MemoryBudget budget;
-    private volatile RoutingPolicy policy;
     private volatile UploadOperations operations;
     private SpillTarget spills;
     private MultipartReceiver streamedReceiver;
@@ -110,13 +110,14 @@ public class MemoryAwareUploadFilter implements Filter {
     @Override
     public void init(FilterConfig filterConfig) throws ServletException {
         ServletContext context = filterConfig.getServletContext();
+        SpillwayConfig parsed;
         try {
-            config = new ConfigParser().parse(initParameters(filterConfig));
+            parsed = new ConfigParser().parse(initParameters(filterConfig));
         } catch (IllegalArgumentException e) {
             throw new ServletException(e.getMessage(), e);
         }
-        Path root = config.tempDirectory() != null ? config.tempDirectory() : defaultTempDirectory(context);
-        config = config.toBuilder().tempDirectory(root).build();
+        Path root = parsed.tempDirectory() != null ? parsed.tempDirectory() : defaultTempDirectory(context);
+        SpillwayConfig config = parsed.toBuilder().tempDirectory(root).build();
         try {
             storage = TempStorage.open(root);
         } catch (IOException e) {
@@ -126,7 +127,7 @@ public class MemoryAwareUploadFilter implements Filter {
         probe = new SampledMemoryProbe(memoryProbe != null ? memoryProbe : SystemMemoryProbe.create(), clock,
                 config.probeInterval(), probeRefresher);
         budget = sharedBudget(context);
-        policy = new RoutingPolicy(config, budget);
+        settings = new Settings(config, new RoutingPolicy(config, budget));
         try {
             spills = SpillTargets.open(config, storage, this::reservePartBuffer);
         } catch (IOException e) {
@@ -176,7 +177,7 @@ public class MemoryAwareUploadFilter implements Filter {
     public void destroy() {
         UploadOperations running = operations;
         if (running != null) {
-            running.shutdown(config.shutdownTimeout());
+            running.shutdown(config().shutdownTimeout());
         }
         protocols.forEach(UploadProtocol::close);
         if (spills != null) {
@@ -196,7 +197,7 @@ public class MemoryAwareUploadFilter implements Filter {
 
     /** The effective configuration. */
     public SpillwayConfig config() {
-        return config;
+        return settings.config();
     }
 
     /** The budget buffered uploads reserve from (shared by every Spillway filter of the webapp). */
@@ -234,8 +235,7 @@ public class MemoryAwareUploadFilter implements Filter {
      * reading one immutable configuration through its policy.
      */
     private void reconfigure(SpillwayConfig updated) {
-        policy = new RoutingPolicy(updated, budget);
-        config = updated;
+        settings = new Settings(updated, new RoutingPolicy(updated, budget));
         LOG.info(() -> "Spillway configuration changed through JMX: " + updated.describe());
     }
 
@@ -243,7 +243,7 @@ public class MemoryAwareUploadFilter implements Filter {
             throws IOException, ServletException {
         TrackedUpload upload = operations.beginMultipart(original, response);
         if (upload == null) {
-            reject(original, response, 503, "server is shutting down", config.retryAfter().toSeconds());
+            reject(original, response, 503, "server is shutting down", config().retryAfter().toSeconds());
             return;
         }
         try {
@@ -269,7 +269,8 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         long length = request.getContentLengthLong();
         UploadFacts facts = length >= 0 ? UploadFacts.ofLength(length) : UploadFacts.unknownLength();
-        Route route = policy.decide(facts, probe.current(), spills.usableSpace(),
+        Settings current = settings;
+        Route route = current.policy().decide(facts, probe.current(), spills.usableSpace(),
                 operations.monitor().active().count());
         upload.routed(route);
         if (route.kind() == Route.Kind.REJECTED) {
@@ -281,7 +282,7 @@ public class MemoryAwareUploadFilter implements Filter {
             MultipartReceiver receiver = route.kind() == Route.Kind.BUFFERED && facts.lengthKnown()
                     ? bufferedReceiver : streamedReceiver;
             parts = receiver.receive(request.getInputStream(), boundary, route.memoryAllowance(),
-                    new DiskGuard(storage::usableSpace, config.diskReserve()));
+                    new DiskGuard(storage::usableSpace, current.config().diskReserve()));
         } catch (UploadRejectedException e) {
             route.release();
             reject(request, response, e.status(), e.reason(), e.status() == 503 ? retryAfterSeconds() : 0);
@@ -306,7 +307,7 @@ public class MemoryAwareUploadFilter implements Filter {
                                 FilterChain chain) throws IOException, ServletException {
         TrackedUpload tracked = operations.beginProtocol(original);
         if (tracked == null) {
-            reject(original, response, 503, "server is shutting down", config.retryAfter().toSeconds());
+            reject(original, response, 503, "server is shutting down", config().retryAfter().toSeconds());
             return;
         }
         try {
@@ -374,11 +375,11 @@ public class MemoryAwareUploadFilter implements Filter {
      * against the same capacity: {@code memoryFraction} of the memory available now.
      */
     private Optional<MemoryBudget.Reservation> reservePartBuffer(long bytes) {
-        return budget.tryReserve(bytes, (long) (config.memoryFraction() * probe.current().available()));
+        return budget.tryReserve(bytes, (long) (config().memoryFraction() * probe.current().available()));
     }
 
     private long retryAfterSeconds() {
-        return Math.max(1, config.retryAfter().toSeconds());
+        return Math.max(1, config().retryAfter().toSeconds());
     }
 
     private void reject(HttpServletRequest request, HttpServletResponse response, int status, String reason,
@@ -460,5 +461,9 @@ public class MemoryAwareUploadFilter implements Filter {
         public void onStartAsync(AsyncEvent event) {
             event.getAsyncContext().addListener(this);
         }
+    }
+
+    /** One immutable configuration and the routing policy built from it: a decision reads both at once. */
+    private record Settings(SpillwayConfig config, RoutingPolicy policy) {
     }
 }

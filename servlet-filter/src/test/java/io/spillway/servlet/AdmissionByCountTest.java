@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Admission by count in a forked JVM at {@code -Xmx64m}: with {@code memoryPerUpload=1MB}, about
- * 20 slow uploads fit within half of the memory left; the next ones get 503 with Retry-After at
- * once, before their bodies are read, the admitted ones complete byte for byte, and once they are
+ * Admission by count in a forked JVM at {@code -Xmx64m}: with {@code memoryPerUpload=1MB}, at most
+ * about 25 slow uploads fit within half of the memory left (fewer while the heap is fuller); the
+ * next ones get 503 with Retry-After at once, before their bodies are read, the admitted ones complete byte for byte, and once they are
  * done a new upload is admitted again.
  */
 class AdmissionByCountTest {
@@ -63,7 +63,7 @@ class AdmissionByCountTest {
                     assertTrue(early.contains("too many uploads in flight: "), early);
                 }
                 assertEquals(CLIENTS, admitted.size() + refused);
-                assertTrue(admitted.size() >= 5 && refused >= 20, admitted.size() + " admitted, " + refused + " refused");
+                assertTrue(admitted.size() >= 1 && refused >= 30, admitted.size() + " admitted, " + refused + " refused");
                 for (RawClient client : admitted) {
                     client.send(Arrays.copyOfRange(file, 1000, FILE_SIZE));
                     client.send(RawClient.multipartSuffix(BOUNDARY));

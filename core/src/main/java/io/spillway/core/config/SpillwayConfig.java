@@ -44,8 +44,8 @@ import java.util.Objects;
  *                           (straight into the object store named by {@code storage})
  * @param memoryPerUpload    heap one upload in flight costs besides the bytes it buffers (its
  *                           parser and file buffers, the container's connection): uploads in flight
- *                           times this, plus the buffered uploads' reservations, must fit within
- *                           {@code memoryFraction} of available memory, or a new upload gets 503;
+ *                           times this must fit within {@code memoryFraction} of available memory
+ *                           (besides the buffer budget), or a new upload gets 503;
  *                           0 turns admission by count off
  */
 public record SpillwayConfig(

@@ -16,10 +16,11 @@ import java.util.Optional;
  * <p>The rules, in order:
  * <ol>
  *   <li>declared length over {@code maxRequestSize}: REJECTED 413, before a byte is read;</li>
- *   <li>admission by count: the uploads in flight times {@code memoryPerUpload}, plus what buffered
- *       uploads reserved, over {@code memoryFraction} of available memory: REJECTED 503 with
- *       {@code Retry-After} (each upload in flight costs buffers and a connection, however small
- *       its body: a thousand slow clients exhaust memory that no single upload would);</li>
+ *   <li>admission by count: the uploads in flight times {@code memoryPerUpload} over
+ *       {@code memoryFraction} of available memory: REJECTED 503 with {@code Retry-After} (each
+ *       upload in flight costs buffers and a connection, however small its body: a thousand slow
+ *       clients exhaust memory that no single upload would). The budget for buffered bytes is
+ *       separate: when it is full, uploads stream instead of being refused;</li>
  *   <li>heap above {@code criticalHeapRatio}: nothing is buffered;</li>
  *   <li>declared length over {@code inMemoryThreshold}: STREAMED;</li>
  *   <li>the seed rule: declared length over {@code memoryFraction} of available memory: STREAMED;</li>
@@ -99,14 +100,13 @@ public final class RoutingPolicy {
             return Optional.empty();
         }
         long capacity = (long) (config.memoryFraction() * memory.available());
-        long reserved = budget.reserved();
-        if ((long) inFlight * cost + reserved <= capacity) {
+        if ((long) inFlight * cost <= capacity) {
             return Optional.empty();
         }
         return Optional.of(Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
-                "too many uploads in flight: " + inFlight + " at memoryPerUpload " + format(cost) + " and "
-                        + format(reserved) + " buffered exceed " + percent(config.memoryFraction()) + " of "
-                        + format(memory.available()) + " available (" + memory.limitingFactor() + ")"));
+                "too many uploads in flight: " + inFlight + " at memoryPerUpload " + format(cost) + " exceed "
+                        + percent(config.memoryFraction()) + " of " + format(memory.available()) + " available ("
+                        + memory.limitingFactor() + ")"));
     }
 
     private Route chooseMemoryOrDisk(UploadFacts facts, MemorySnapshot memory) {

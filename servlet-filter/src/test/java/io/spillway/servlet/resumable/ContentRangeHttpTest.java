@@ -235,6 +235,7 @@ class ContentRangeHttpTest {
                     + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(file, 1_000_000, 400_000);
             out.flush();
+            Disk.awaitStagedBytes(tempDir, 400_000);
             HttpResponse<String> retry = Http.send(chunk(id, file, 1_000_000, 2_000_000).build());
             assertEquals(200, retry.statusCode(), "the first retry succeeds: " + retry.body());
             assertEquals(Disk.sha256(file, 0, file.length), part(retry).get("sha256"));

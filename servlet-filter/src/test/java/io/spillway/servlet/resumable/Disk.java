@@ -73,6 +73,26 @@ final class Disk {
         return left;
     }
 
+    /**
+     * Waits until a request's body has reached the staging area with at least {@code bytes}: the
+     * server is receiving that request, so a later one for the same upload supersedes it.
+     */
+    static void awaitStagedBytes(Path root, long bytes) throws InterruptedException {
+        Path staging = root.resolve("resumable").resolve(ResumableProtocols.STAGING);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.list(staging)) {
+                if (files.anyMatch(f -> Files.isRegularFile(f) && f.toFile().length() >= bytes)) {
+                    return;
+                }
+            } catch (IOException notCreatedYet) {
+                // the staging directory comes with the first chunk
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no request staged " + bytes + " bytes within 30 s");
+    }
+
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

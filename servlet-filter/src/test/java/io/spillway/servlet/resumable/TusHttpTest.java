@@ -5,7 +5,6 @@ import io.spillway.servlet.testing.RecordingServlet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.core.json.Json;
 import io.spillway.servlet.testing.GeneratedStream;
@@ -269,7 +268,7 @@ class TusHttpTest {
                     + "Content-Length: 1000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(file, 0, 400_000);
             out.flush();
-            awaitStagedBytes(400_000);
+            Disk.awaitStagedBytes(tempDir, 400_000);
             HttpResponse<String> concurrent = Http.send(patch(location, 0, Arrays.copyOf(file, 1000)).build());
             assertEquals(204, concurrent.statusCode(), "the stalled PATCH let go at once and kept its bytes; "
                     + "the new one, resending bytes it kept, is compared with them: " + concurrent.body());
@@ -314,22 +313,6 @@ class TusHttpTest {
     // ---- helpers
 
     /** Waits until a PATCH being received has staged this many bytes: it holds the upload's writer lease. */
-    private static void awaitStagedBytes(long bytes) throws InterruptedException {
-        Path staging = tempDir.resolve("resumable").resolve(ResumableProtocols.STAGING);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (var files = Files.list(staging)) {
-                if (files.anyMatch(f -> Files.isRegularFile(f) && f.toFile().length() >= bytes)) {
-                    return;
-                }
-            } catch (java.io.IOException notCreatedYet) {
-                // the staging directory comes with the first chunk
-            }
-            Thread.sleep(10);
-        }
-        fail("the PATCH never staged " + bytes + " bytes");
-    }
-
     private static HttpResponse<String> create(long length, String metadata) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/upload")).header("Tus-Resumable", "1.0.0")
                 .header("Upload-Length", Long.toString(length)).POST(HttpRequest.BodyPublishers.noBody());
