@@ -19,8 +19,9 @@ import java.util.logging.Logger;
  *
  * <p>The Servlet API has no way to do this: closing the request's stream, interrupting the
  * thread or committing a response from another thread all leave Tomcat's blocking read waiting
- * for the next byte (measured on Tomcat 11.0.14; the container suite checks it on 11.0.29 and 10.1.62). Half-closing the connection's input does work:
- * the blocked read sees end-of-stream, fails, and the request thread itself then writes the 408
+ * for the next byte (measured on Tomcat 11.0.14; the container suite checks it on 11.0.29 and
+ * 10.1.62, also on virtual threads). Half-closing the connection's input does work: the blocked
+ * read sees end-of-stream, fails, and the request thread itself then writes the 408
  * and cleans up. Reaching the socket takes Tomcat internals (the request facade, its coyote
  * request, the HTTP/1.1 processor, the socket wrapper), looked up by reflection on the request
  * thread when the upload starts, so that the watchdog only holds the channel of this connection.

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Admission by count in a forked JVM at {@code -Xmx64m}: with {@code memoryPerUpload=1MB}, at most
  * about 25 slow uploads fit within half of the memory left (fewer while the heap is fuller); the
- * next ones get 503 with Retry-After at once, before their bodies are read, the admitted ones complete byte for byte, and once they are
- * done a new upload is admitted again.
+ * next ones get 503 with Retry-After at once, before their bodies are read; the admitted ones
+ * complete byte for byte, and once they are done a new upload is admitted again.
  */
 class AdmissionByCountTest {
 
