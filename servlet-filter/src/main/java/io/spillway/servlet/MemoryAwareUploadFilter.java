@@ -1,6 +1,7 @@
 package io.spillway.servlet;
 
 import io.spillway.core.UploadRejectedException;
+import io.spillway.core.activity.ActiveUploads;
 import io.spillway.core.config.ConfigParser;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.memory.MemoryBudget;
@@ -270,8 +271,7 @@ public class MemoryAwareUploadFilter implements Filter {
         long length = request.getContentLengthLong();
         UploadFacts facts = length >= 0 ? UploadFacts.ofLength(length) : UploadFacts.unknownLength();
         Settings current = settings;
-        Route route = current.policy().decide(facts, probe.current(), spills.usableSpace(),
-                operations.monitor().active().count());
+        Route route = current.policy().decide(facts, probe.current(), spills.usableSpace(), admittedPlusThis());
         upload.routed(route);
         if (route.kind() == Route.Kind.REJECTED) {
             reject(request, response, route.status(), route.reason(), route.retryAfterSeconds());
@@ -376,6 +376,16 @@ public class MemoryAwareUploadFilter implements Filter {
      */
     private Optional<MemoryBudget.Reservation> reservePartBuffer(long bytes) {
         return budget.tryReserve(bytes, (long) (config().memoryFraction() * probe.current().available()));
+    }
+
+    /**
+     * The uploads in flight that were admitted, plus this one. Uploads still waiting for their
+     * routing decision do not count: when many arrive at once, each would otherwise count all the
+     * others and every one of them would be refused.
+     */
+    private int admittedPlusThis() {
+        ActiveUploads active = operations.monitor().active();
+        return active.count() - active.countByRoute().getOrDefault(TrackedUpload.ROUTING, 0) + 1;
     }
 
     private long retryAfterSeconds() {
