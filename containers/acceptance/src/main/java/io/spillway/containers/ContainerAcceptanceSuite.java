@@ -15,6 +15,9 @@ import io.spillway.servlet.testing.RecordingServlet;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -63,6 +66,11 @@ public abstract class ContainerAcceptanceSuite {
      */
     protected abstract boolean wakesBlockedReads();
 
+    /** Whether this container runs requests on virtual threads (Java 21+). */
+    protected boolean onVirtualThreads() {
+        return false;
+    }
+
     @AfterEach
     void stopAndFindNothingLeft() throws Exception {
         for (AutoCloseable closeable : opened) {
@@ -72,6 +80,22 @@ public abstract class ContainerAcceptanceSuite {
             container.close();
         }
         assertEquals(List.of(), leftInTempDirectory(), "no part file, staged chunk or upload left behind");
+    }
+
+    @Test
+    void requestsBehindTheFilter_runOnTheThreadsTheContainerWasGiven() throws Exception {
+        HttpServlet threadName = new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                response.getWriter().write(Thread.currentThread().toString());
+            }
+        };
+        filter = new MemoryAwareUploadFilter();
+        container = launcher().start(filter, Map.of("tempDirectory", spill().toString(), "diskReserve", "0"),
+                threadName);
+        HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri("/upload")).GET().build());
+        assertEquals(200, response.statusCode());
+        assertEquals(onVirtualThreads(), response.body().startsWith("VirtualThread["), response.body());
     }
 
     @Test
@@ -156,26 +180,8 @@ public abstract class ContainerAcceptanceSuite {
      */
     @Test
     void tusUpload_cutMidRequest_aFreshTusJavaClientResumes_andTheFileArrivesOnce() throws Exception {
-        start(Map.of());
-        long size = 12 * MIB;
-        CuttingProxy proxy = new CuttingProxy(container.port());
-        opened.add(proxy);
-        TusClient first = new TusClient();
-        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
-        TusUploader creating = first.createUpload(tusSource(5, size));
-        String path = creating.getUploadURL().getPath();
-        proxy.armAfter(3 * MIB);
-        assertThrows(Exception.class, () -> sendAll(creating));
-        assertTrue(proxy.didCut());
-
-        TusClient fresh = new TusClient();
-        TusUploader resumed = fresh.beginOrResumeUploadFromURL(tusSource(5, size), uri(path).toURL());
-        assertTrue(resumed.getOffset() > 0 && resumed.getOffset() < size, "kept what arrived: " + resumed.getOffset());
-        sendAll(resumed);
-
-        assertEquals(1, application.deliveries.size(), "the application received the file once");
-        assertEquals(List.of(part("file", "video.bin", "video/mp4", size, 5)),
-                application.deliveries.peek().get("parts"));
+        long resumedAt = interruptedTusUpload(5, CuttingProxy::armAfter);
+        assertTrue(resumedAt > 0, "kept what arrived: " + resumedAt);
     }
 
     /**
@@ -186,25 +192,7 @@ public abstract class ContainerAcceptanceSuite {
      */
     @Test
     void tusUpload_stalledMidRequest_unnoticed_aFreshClientResumesAtOnce() throws Exception {
-        start(Map.of());
-        long size = 12 * MIB;
-        CuttingProxy proxy = new CuttingProxy(container.port());
-        opened.add(proxy);
-        TusClient first = new TusClient();
-        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
-        TusUploader creating = first.createUpload(tusSource(7, size));
-        String path = creating.getUploadURL().getPath();
-        proxy.armStallAfter(3 * MIB);
-        assertThrows(Exception.class, () -> sendAll(creating));
-        assertTrue(proxy.didCut());
-
-        TusUploader resumed = new TusClient().beginOrResumeUploadFromURL(tusSource(7, size), uri(path).toURL());
-        assertTrue(resumed.getOffset() < size, "resumed at " + resumed.getOffset());
-        sendAll(resumed);
-
-        assertEquals(1, application.deliveries.size(), "the application received the file once");
-        assertEquals(List.of(part("file", "video.bin", "video/mp4", size, 7)),
-                application.deliveries.peek().get("parts"));
+        interruptedTusUpload(7, CuttingProxy::armStallAfter);
     }
 
     /**
@@ -261,6 +249,37 @@ public abstract class ContainerAcceptanceSuite {
             stopped.get(30, TimeUnit.SECONDS);
         }
         assertEquals(1, application.deliveries.size());
+    }
+
+    /**
+     * A 12 MiB tus upload whose first PATCH is interrupted after 3 MiB by {@code interruption},
+     * then resumed by a fresh client; checks that the application received it once, byte for byte.
+     *
+     * @return the offset the fresh client resumed from
+     */
+    private long interruptedTusUpload(long seed, java.util.function.ObjLongConsumer<CuttingProxy> interruption)
+            throws Exception {
+        start(Map.of());
+        long size = 12 * MIB;
+        CuttingProxy proxy = new CuttingProxy(container.port());
+        opened.add(proxy);
+        TusClient first = new TusClient();
+        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
+        TusUploader creating = first.createUpload(tusSource(seed, size));
+        String path = creating.getUploadURL().getPath();
+        interruption.accept(proxy, 3 * MIB);
+        assertThrows(Exception.class, () -> sendAll(creating));
+        assertTrue(proxy.didCut());
+
+        TusUploader resumed = new TusClient().beginOrResumeUploadFromURL(tusSource(seed, size), uri(path).toURL());
+        long resumedAt = resumed.getOffset();
+        assertTrue(resumedAt < size, "resumed at " + resumedAt);
+        sendAll(resumed);
+
+        assertEquals(1, application.deliveries.size(), "the application received the file once");
+        assertEquals(List.of(part("file", "video.bin", "video/mp4", size, seed)),
+                application.deliveries.peek().get("parts"));
+        return resumedAt;
     }
 
     private void start(Map<String, String> extra) throws Exception {

@@ -1,20 +1,8 @@
 package io.spillway.containers;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spillway.servlet.MemoryAwareUploadFilter;
-import io.spillway.servlet.testing.Http;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * The acceptance suite on Jetty 12 with a {@code VirtualThreadPool}: the slow-client guard, lock
@@ -40,20 +28,8 @@ class Jetty12VirtualThreadsAcceptanceTest extends ContainerAcceptanceSuite {
         return false;
     }
 
-    @Test
-    void requestsBehindTheFilter_runOnVirtualThreads() throws Exception {
-        HttpServlet threadName = new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                response.getWriter().write(Thread.currentThread().toString());
-            }
-        };
-        try (ServletContainer container = EmbeddedJetty.startOnVirtualThreads(new MemoryAwareUploadFilter(),
-                Map.of("tempDirectory", temp.resolve("threads").toString(), "diskReserve", "0"), threadName)) {
-            HttpResponse<String> response = Http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + container.port() + "/upload")).GET().build());
-            assertEquals(200, response.statusCode());
-            assertTrue(response.body().startsWith("VirtualThread["), response.body());
-        }
+    @Override
+    protected boolean onVirtualThreads() {
+        return true;
     }
 }

@@ -414,14 +414,7 @@ class ResumableUploadsTest {
         WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<Object> first = pool.submit(() -> {
-                try {
-                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
-                } catch (UploadRejectedException e) {
-                    return e;
-                }
-            });
-            dropped.awaitServed(20_000);
+            Future<Object> first = appendThatWillBeDropped(pool, state, dropped);
             long offset = uploads.status(state.id(), null).offset();
             Object superseded = first.get(10, TimeUnit.SECONDS);
             assertTrue(superseded instanceof UploadRejectedException e && e.status() == 400
@@ -450,14 +443,7 @@ class ResumableUploadsTest {
         WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<Object> first = pool.submit(() -> {
-                try {
-                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
-                } catch (UploadRejectedException e) {
-                    return e;
-                }
-            });
-            dropped.awaitServed(20_000);
+            Future<Object> first = appendThatWillBeDropped(pool, state, dropped);
             WriteOutcome resent = uploads.append(state.id(), null, 0, file.length, slice(file, 0, file.length), null);
             assertTrue(resent.completed());
             Object superseded = first.get(10, TimeUnit.SECONDS);
@@ -477,14 +463,7 @@ class ResumableUploadsTest {
         WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<Object> first = pool.submit(() -> {
-                try {
-                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
-                } catch (UploadRejectedException e) {
-                    return e;
-                }
-            });
-            dropped.awaitServed(20_000);
+            Future<Object> first = appendThatWillBeDropped(pool, state, dropped);
             byte[] other = payload(100_000, 18);
             UploadRejectedException refused = assertThrows(UploadRejectedException.class, () -> uploads.append(
                     state.id(), null, 0, other.length, slice(other, 0, other.length), null));
@@ -497,6 +476,23 @@ class ResumableUploadsTest {
         long kept = uploads.status(state.id(), null).offset();
         assertTrue(kept >= 20_000 && kept < 100_000, "the first writer's bytes stay: " + kept);
         assertEquals(0, stagingFiles());
+    }
+
+    /**
+     * Starts a tus append of 100,000 bytes from {@code dropped} on {@code pool} and returns once it
+     * has received 20,000: a request whose client went away while the server still reads.
+     */
+    private Future<Object> appendThatWillBeDropped(ExecutorService pool, UploadState state, WakeableStream dropped)
+            throws InterruptedException {
+        Future<Object> first = pool.submit(() -> {
+            try {
+                return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
+            } catch (UploadRejectedException e) {
+                return e;
+            }
+        });
+        dropped.awaitServed(20_000);
+        return first;
     }
 
     @Test
