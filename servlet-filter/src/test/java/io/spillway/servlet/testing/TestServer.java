@@ -18,8 +18,8 @@ import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 /**
- * An embedded Tomcat 11 on 127.0.0.1 with an ephemeral port, one filter and some servlets: the real
- * HTTP stack every filter test runs against.
+ * An embedded Tomcat (11 here, 10.1 in the container suite) on 127.0.0.1 with an ephemeral port,
+ * one filter and some servlets: the real HTTP stack every filter test runs against.
  *
  * <pre>{@code
  * try (TestServer server = TestServer.builder()
@@ -69,6 +69,13 @@ public final class TestServer implements AutoCloseable {
             return pool.getActiveCount();
         }
         throw new IllegalStateException("unknown executor " + executor);
+    }
+
+    /** Whether a stop has begun and not yet ended. */
+    public boolean isStopping() {
+        org.apache.catalina.LifecycleState state = tomcat.getServer().getState();
+        return state == org.apache.catalina.LifecycleState.STOPPING_PREP
+                || state == org.apache.catalina.LifecycleState.STOPPING;
     }
 
     /** Tomcat's base directory for this server (removed on close). */
