@@ -10,6 +10,7 @@ import io.spillway.core.storage.TempStorage;
 import io.spillway.s3.testing.Bucket;
 import io.spillway.servlet.testing.CuttingProxy;
 import io.spillway.servlet.testing.GeneratedStream;
+import io.spillway.servlet.testing.TusUploads;
 import io.spillway.s3.testing.Node;
 import io.spillway.servlet.testing.RecordingServlet;
 import io.spillway.s3.testing.S3ProxyServer;
@@ -310,12 +311,7 @@ class TwoNodeResumableTest {
     }
 
     private static TusUpload source(long seed, long size) {
-        TusUpload upload = new TusUpload();
-        upload.setSize(size);
-        upload.setInputStream(new GeneratedStream(seed, size));
-        upload.setFingerprint("generated-" + seed + "-" + size);
-        upload.setMetadata(Map.of("filename", "random.bin", "filetype", "application/x-test"));
-        return upload;
+        return TusUploads.generated(seed, size, "random.bin", "application/x-test");
     }
 
     /**

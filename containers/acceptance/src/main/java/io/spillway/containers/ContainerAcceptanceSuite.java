@@ -8,6 +8,7 @@ import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.servlet.MemoryAwareUploadFilter;
 import io.spillway.servlet.testing.CuttingProxy;
 import io.spillway.servlet.testing.GeneratedStream;
+import io.spillway.servlet.testing.TusUploads;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.RawClient;
@@ -358,12 +359,7 @@ public abstract class ContainerAcceptanceSuite {
     }
 
     private static TusUpload tusSource(long seed, long size) {
-        TusUpload upload = new TusUpload();
-        upload.setSize(size);
-        upload.setInputStream(new GeneratedStream(seed, size));
-        upload.setFingerprint("generated-" + seed + "-" + size);
-        upload.setMetadata(Map.of("filename", "video.bin", "filetype", "video/mp4"));
-        return upload;
+        return TusUploads.generated(seed, size, "video.bin", "video/mp4");
     }
 
     private static Map<String, Object> part(String name, String fileName, String contentType, long size, long seed) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.servlet.testing.GeneratedStream;
+import io.spillway.servlet.testing.TusUploads;
 import io.tus.java.client.ProtocolException;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusExecutor;
@@ -144,11 +145,6 @@ class TusClientResumeTest {
     }
 
     private static TusUpload source(long size) {
-        TusUpload upload = new TusUpload();
-        upload.setSize(size);
-        upload.setInputStream(new GeneratedStream(SEED, size));
-        upload.setFingerprint("generated-" + SEED + "-" + size);
-        upload.setMetadata(Map.of("filename", "random.bin", "filetype", "application/x-test"));
-        return upload;
+        return TusUploads.generated(SEED, size, "random.bin", "application/x-test");
     }
 }
