@@ -51,6 +51,7 @@ public final class ConfigParser {
     public static final String SHUTDOWN_TIMEOUT = "shutdownTimeout";
     public static final String STORAGE = "storage";
     public static final String STREAMED_STORAGE = "streamedStorage";
+    public static final String NON_BLOCKING_INTAKE = "nonBlockingIntake";
 
     private final Map<String, Parameter<?>> parameters = new LinkedHashMap<>();
     private final Map<String, ResumableStoreProvider> providers;
@@ -104,6 +105,7 @@ public final class ConfigParser {
                         ? null : "must be " + SpillwayConfig.STREAMED_STORAGE_LOCAL + " or "
                         + SpillwayConfig.STREAMED_STORAGE_STORE,
                 SpillwayConfig.Builder::streamedStorage);
+        define(NON_BLOCKING_INTAKE, "true", ConfigParser::bool, v -> null, SpillwayConfig.Builder::nonBlockingIntake);
     }
 
     /** The names this parser understands, in documentation order, then the storage providers' names. */
@@ -220,6 +222,14 @@ public final class ConfigParser {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalArgumentException("unknown digest algorithm", e);
         }
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("not true or false");
+        };
     }
 
     private void path(String name, BiConsumer<SpillwayConfig.Builder, Path> setter) {

@@ -47,6 +47,9 @@ import java.util.Objects;
  *                           times this must fit within {@code memoryFraction} of available memory
  *                           (besides the buffer budget), or a new upload gets 503;
  *                           0 turns admission by count off
+ * @param nonBlockingIntake  whether the body of a streamed upload is read with the Servlet
+ *                           {@code ReadListener} (no container thread held while it arrives) and
+ *                           the application is dispatched to once every byte is stored
  */
 public record SpillwayConfig(
         Path tempDirectory,
@@ -73,7 +76,8 @@ public record SpillwayConfig(
         Map<String, String> storageParameters,
         Duration shutdownTimeout,
         String streamedStorage,
-        long memoryPerUpload) {
+        long memoryPerUpload,
+        boolean nonBlockingIntake) {
 
     public static final String PARSER_FAST = "fast";
     public static final String PARSER_FILEUPLOAD2 = "fileupload2";
@@ -104,6 +108,7 @@ public record SpillwayConfig(
     public static final String DEFAULT_STORAGE = STORAGE_LOCAL;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final String DEFAULT_STREAMED_STORAGE = STREAMED_STORAGE_LOCAL;
+    public static final boolean DEFAULT_NON_BLOCKING_INTAKE = false;
 
     public SpillwayConfig {
         Objects.requireNonNull(probeInterval, "probeInterval");
@@ -200,6 +205,7 @@ public record SpillwayConfig(
         b.shutdownTimeout = shutdownTimeout;
         b.streamedStorage = streamedStorage;
         b.memoryPerUpload = memoryPerUpload;
+        b.nonBlockingIntake = nonBlockingIntake;
         return b;
     }
 
@@ -220,7 +226,8 @@ public record SpillwayConfig(
                 + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
                 + "], shutdownTimeout=[" + Durations.format(shutdownTimeout)
                 + "], storage=[" + storage + "]" + describeStorageParameters()
-                + ", streamedStorage=[" + streamedStorage + "], memoryPerUpload=[" + Sizes.format(memoryPerUpload) + "]";
+                + ", streamedStorage=[" + streamedStorage + "], memoryPerUpload=[" + Sizes.format(memoryPerUpload)
+                + "], nonBlockingIntake=[" + nonBlockingIntake + "]";
     }
 
     private String describeStorageParameters() {
@@ -257,6 +264,7 @@ public record SpillwayConfig(
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private String streamedStorage = DEFAULT_STREAMED_STORAGE;
         private long memoryPerUpload = DEFAULT_MEMORY_PER_UPLOAD;
+        private boolean nonBlockingIntake = DEFAULT_NON_BLOCKING_INTAKE;
 
         private Builder() {
         }
@@ -286,13 +294,14 @@ public record SpillwayConfig(
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder streamedStorage(String v) { streamedStorage = v; return this; }
         public Builder memoryPerUpload(long v) { memoryPerUpload = v; return this; }
+        public Builder nonBlockingIntake(boolean v) { nonBlockingIntake = v; return this; }
 
         public SpillwayConfig build() {
             return new SpillwayConfig(tempDirectory, maxFileSize, maxRequestSize, maxParts, maxFieldSize,
                     maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve,
                     unknownLengthBuffer, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow,
                     progressRetention, digestAlgorithm, parser, stalledUploadTimeout, storage,
-                    storageParameters, shutdownTimeout, streamedStorage, memoryPerUpload);
+                    storageParameters, shutdownTimeout, streamedStorage, memoryPerUpload, nonBlockingIntake);
         }
     }
 }

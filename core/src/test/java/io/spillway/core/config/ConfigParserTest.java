@@ -28,7 +28,7 @@ class ConfigParserTest {
             + "maxPartHeaderSize, inMemoryThreshold, memoryFraction, criticalHeapRatio, diskReserve, "
             + "unknownLengthBuffer, memoryPerUpload, probeInterval, retryAfter, uploadExpiry, minUploadRate, minRateWindow, "
             + "progressRetention, digestAlgorithm, parser, stalledUploadTimeout, shutdownTimeout, storage, "
-            + "streamedStorage";
+            + "streamedStorage, nonBlockingIntake";
 
     private final ConfigParser parser = new ConfigParser();
 
@@ -74,7 +74,9 @@ class ConfigParserTest {
                 Arguments.of("shutdownTimeout", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(10)),
                 Arguments.of("storage", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"),
                 Arguments.of("streamedStorage", (Function<SpillwayConfig, Object>) SpillwayConfig::streamedStorage,
-                        "local"));
+                        "local"),
+                Arguments.of("nonBlockingIntake", (Function<SpillwayConfig, Object>) SpillwayConfig::nonBlockingIntake,
+                        false));
     }
 
     @ParameterizedTest(name = "{0} defaults to {2}")
@@ -126,6 +128,7 @@ class ConfigParserTest {
                 Arguments.of("shutdownTimeout", "0", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ZERO),
                 Arguments.of("shutdownTimeout", "30s", (Function<SpillwayConfig, Object>) SpillwayConfig::shutdownTimeout, Duration.ofSeconds(30)),
                 Arguments.of("storage", " LOCAL ", (Function<SpillwayConfig, Object>) SpillwayConfig::storage, "local"),
+                Arguments.of("nonBlockingIntake", " TRUE ", (Function<SpillwayConfig, Object>) SpillwayConfig::nonBlockingIntake, true),
                 Arguments.of("streamedStorage", " Local ", (Function<SpillwayConfig, Object>) SpillwayConfig::streamedStorage,
                         "local"));
     }
@@ -179,6 +182,7 @@ class ConfigParserTest {
             "stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s",
             "storage             | s3           | storage must be local (storage=s3 needs spillway-s3.jar on the class path): 's3'; example: storage=local",
             "storage             | disk/2       | storage must be local: 'disk/2'; example: storage=local",
+            "nonBlockingIntake   | yes          | nonBlockingIntake value was set to 'yes', which is not valid; example: nonBlockingIntake=true",
             "streamedStorage     | s3           | streamedStorage must be local or store: 's3'; example: streamedStorage=local",
             "streamedStorage     | store        | streamedStorage=store needs storage set to an object store, but storage is local; example: storage=s3",
     })
