@@ -15,6 +15,7 @@ import io.spillway.core.routing.Route;
 import io.spillway.core.routing.RoutingPolicy;
 import io.spillway.core.routing.UploadFacts;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.upload.BodySpool;
 import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.ReceivedPart;
@@ -22,6 +23,7 @@ import io.spillway.core.upload.SpillTarget;
 import io.spillway.core.upload.SpillTargets;
 import io.spillway.core.upload.UploadRecord;
 import io.spillway.servlet.resumable.AssembledRequest;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -32,9 +34,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -92,6 +96,7 @@ public class MemoryAwareUploadFilter implements Filter {
     private MultipartReceiver streamedReceiver;
     private MultipartReceiver bufferedReceiver;
     private List<UploadProtocol> protocols = List.of();
+    private volatile boolean asyncWarned;
 
     /** The filter as declared in {@code web.xml}: live memory readings, the system clock. */
     public MemoryAwareUploadFilter() {
@@ -277,30 +282,137 @@ public class MemoryAwareUploadFilter implements Filter {
             reject(request, response, route.status(), route.reason(), route.retryAfterSeconds());
             return;
         }
+        MultipartReceiver receiver = route.kind() == Route.Kind.BUFFERED && facts.lengthKnown()
+                ? bufferedReceiver : streamedReceiver;
+        if (receiver == streamedReceiver && current.config().nonBlockingIntake() && asyncSupported(request)) {
+            intake(upload, response, route, boundary, current.config());
+            return;
+        }
         List<ReceivedPart> parts;
         try {
-            MultipartReceiver receiver = route.kind() == Route.Kind.BUFFERED && facts.lengthKnown()
-                    ? bufferedReceiver : streamedReceiver;
             parts = receiver.receive(request.getInputStream(), boundary, route.memoryAllowance(),
-                    new DiskGuard(storage::usableSpace, current.config().diskReserve()));
-        } catch (UploadRejectedException e) {
-            route.release();
-            reject(request, response, e.status(), e.reason(), e.status() == 503 ? retryAfterSeconds() : 0);
-            return;
+                    diskGuard(current.config()));
         } catch (IOException e) {
             route.release();
-            Optional<UploadRejectedException> aborted = upload.aborted();
-            if (aborted.isPresent()) {
-                reject(request, response, aborted.get().status(), aborted.get().reason(), 0);
-                return;
-            }
-            LOG.log(Level.FINE, "upload body could not be read", e);
-            reject(request, response, 400, "request body could not be read", 0);
+            refuse(upload, response, e);
             return;
         }
         upload.received();
         deliver(request, response, chain, UploadRecord.of(upload.id(), route.kind(), route.reason(), parts),
                 parts, upload.releasing(route::release));
+    }
+
+    /**
+     * Receives the body without a thread: a {@link NonBlockingIntake} spools it as it arrives, then
+     * the parts are parsed from the spool and the request is dispatched (an async dispatch, to the
+     * same path) with them. The cleanup runs when that asynchronous request ends, whichever way.
+     */
+    private void intake(TrackedUpload upload, HttpServletResponse response, Route route, byte[] boundary,
+                        SpillwayConfig config) throws IOException {
+        HttpServletRequest request = upload.request();
+        HttpServletRequestWrapper dispatched = new HttpServletRequestWrapper(request);
+        List<ReceivedPart> received = new ArrayList<>();
+        BodySpool spool;
+        try {
+            spool = BodySpool.create(storage, config.maxRequestSize(), diskGuard(config));
+        } catch (IOException e) {
+            route.release();
+            refuse(upload, response, e);
+            return;
+        }
+        Runnable release = upload.releasing(route::release);
+        AsyncContext async = request.startAsync(dispatched, response);
+        async.setTimeout(0);
+        async.addListener(new CleanupOnAsyncEnd(once(() -> {
+            spool.close();
+            cleanUp(received, release);
+        })));
+        request.getInputStream().setReadListener(new NonBlockingIntake(request.getInputStream(), spool,
+                new NonBlockingIntake.Outcome() {
+                    @Override
+                    public void arrived(BodySpool body) {
+                        parseSpool(upload, response, route, boundary, body, dispatched, received, async);
+                    }
+
+                    @Override
+                    public void failed(IOException failure) {
+                        refuse(upload, response, failure);
+                        async.complete();
+                    }
+                }));
+    }
+
+    private void parseSpool(TrackedUpload upload, HttpServletResponse response, Route route, byte[] boundary,
+                            BodySpool spool, HttpServletRequestWrapper dispatched, List<ReceivedPart> received,
+                            AsyncContext async) {
+        HttpServletRequest request = upload.request();
+        try {
+            long declared = request.getContentLengthLong();
+            if (upload.aborted().isPresent() || declared >= 0 && spool.length() != declared) {
+                throw new IOException("body ended after " + spool.length() + " of " + declared + " bytes");
+            }
+            try (InputStream body = spool.read()) {
+                received.addAll(streamedReceiver.receive(body, boundary, route.memoryAllowance(),
+                        diskGuard(config())));
+            }
+            spool.close();
+            upload.received();
+            List<SpillwayPart> servletParts = new ArrayList<>(received.size());
+            received.forEach(p -> servletParts.add(new SpillwayPart(p, storage.root())));
+            request.setAttribute(UPLOAD_ATTRIBUTE, UploadRecord.of(upload.id(), route.kind(), route.reason(), received));
+            dispatched.setRequest(new UploadRequestWrapper(request, servletParts));
+            async.dispatch();
+        } catch (IOException | RuntimeException e) {
+            spool.close();
+            refuse(upload, response, e instanceof IOException io ? io : new IOException(e));
+            async.complete();
+        }
+    }
+
+    /**
+     * Answers a body that could not be received: the refusal it carries, else the abort the
+     * watchdog or a shutdown recorded, else 400.
+     */
+    private void refuse(TrackedUpload upload, HttpServletResponse response, IOException failure) {
+        HttpServletRequest request = upload.request();
+        if (failure instanceof UploadRejectedException e) {
+            reject(request, response, e.status(), e.reason(), e.status() == 503 ? retryAfterSeconds() : 0);
+            return;
+        }
+        Optional<UploadRejectedException> aborted = upload.aborted();
+        if (aborted.isPresent()) {
+            reject(request, response, aborted.get().status(), aborted.get().reason(), 0);
+            return;
+        }
+        LOG.log(Level.FINE, "upload body could not be read", failure);
+        reject(request, response, 400, "request body could not be read", 0);
+    }
+
+    private DiskGuard diskGuard(SpillwayConfig config) {
+        return new DiskGuard(storage::usableSpace, config.diskReserve());
+    }
+
+    /** Whether this request may go asynchronous; says once in the log when it may not. */
+    private boolean asyncSupported(HttpServletRequest request) {
+        if (request.isAsyncSupported()) {
+            return true;
+        }
+        if (!asyncWarned) {
+            asyncWarned = true;
+            LOG.warning(() -> "nonBlockingIntake=true, but the request is not async-supported; uploads are read "
+                    + "with a blocking thread. Declare <async-supported>true</async-supported> on the Spillway "
+                    + "filter and on every filter before it");
+        }
+        return false;
+    }
+
+    private static Runnable once(Runnable action) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 
     private void handleProtocol(UploadProtocol protocol, HttpServletRequest original, HttpServletResponse response,

@@ -112,6 +112,7 @@ public final class TestServer implements AutoCloseable {
         private Filter filter;
         private Map<String, String> initParams = Map.of();
         private String[] filterPatterns = {"/*"};
+        private boolean filterAsyncSupported = true;
         private final Map<String, HttpServlet> servlets = new LinkedHashMap<>();
         private final Map<String, String> connectorAttributes = new LinkedHashMap<>();
 
@@ -122,6 +123,12 @@ public final class TestServer implements AutoCloseable {
             this.filter = filter;
             this.initParams = Map.copyOf(initParams);
             this.filterPatterns = patterns.length == 0 ? new String[] {"/*"} : patterns;
+            return this;
+        }
+
+        /** Declares the filter without {@code <async-supported>} (it is declared async-supported by default). */
+        public Builder filterNotAsyncSupported() {
+            this.filterAsyncSupported = false;
             return this;
         }
 
@@ -158,7 +165,7 @@ public final class TestServer implements AutoCloseable {
                     def.setFilterName("spillway");
                     def.setFilter(filter);
                     def.setFilterClass(filter.getClass().getName());
-                    def.setAsyncSupported("true");
+                    def.setAsyncSupported(String.valueOf(filterAsyncSupported));
                     initParams.forEach(def::addInitParameter);
                     context.addFilterDef(def);
                     FilterMap map = new FilterMap();
