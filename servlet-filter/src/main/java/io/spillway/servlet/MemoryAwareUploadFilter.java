@@ -323,23 +323,24 @@ public class MemoryAwareUploadFilter implements Filter {
         Runnable release = upload.releasing(route::release);
         AsyncContext async = request.startAsync(dispatched, response);
         async.setTimeout(0);
+        NonBlockingIntake intake = new NonBlockingIntake(request.getInputStream(), spool, new NonBlockingIntake.Outcome() {
+            @Override
+            public void arrived(BodySpool body) {
+                parseSpool(upload, response, route, boundary, body, dispatched, received, async);
+            }
+
+            @Override
+            public void failed(IOException failure) {
+                refuse(upload, response, failure);
+                async.complete();
+            }
+        });
+        async.addListener(new IntakeEndedByContainer(intake, upload, response));
         async.addListener(new CleanupOnAsyncEnd(once(() -> {
             spool.close();
             cleanUp(received, release);
         })));
-        request.getInputStream().setReadListener(new NonBlockingIntake(request.getInputStream(), spool,
-                new NonBlockingIntake.Outcome() {
-                    @Override
-                    public void arrived(BodySpool body) {
-                        parseSpool(upload, response, route, boundary, body, dispatched, received, async);
-                    }
-
-                    @Override
-                    public void failed(IOException failure) {
-                        refuse(upload, response, failure);
-                        async.complete();
-                    }
-                }));
+        request.getInputStream().setReadListener(intake);
     }
 
     private void parseSpool(TrackedUpload upload, HttpServletResponse response, Route route, byte[] boundary,
@@ -582,6 +583,49 @@ public class MemoryAwareUploadFilter implements Filter {
         @Override
         public void onStartAsync(AsyncEvent event) {
             event.getAsyncContext().addListener(this);
+        }
+    }
+
+    /**
+     * The container ends an intake that is still receiving: an error on the connection, or a
+     * timeout, which with no timeout set means Tomcat's pause at shutdown (it times out every
+     * waiting asynchronous request). Answered here, or Tomcat would send its own 500 page.
+     */
+    private final class IntakeEndedByContainer implements AsyncListener {
+        private final NonBlockingIntake intake;
+        private final TrackedUpload upload;
+        private final HttpServletResponse response;
+
+        IntakeEndedByContainer(NonBlockingIntake intake, TrackedUpload upload, HttpServletResponse response) {
+            this.intake = intake;
+            this.upload = upload;
+            this.response = response;
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            if (intake.stop()) {
+                reject(upload.request(), response, 503, "server is shutting down", retryAfterSeconds());
+                event.getAsyncContext().complete();
+            }
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            if (intake.stop()) {
+                Throwable failure = event.getThrowable();
+                refuse(upload, response, failure instanceof IOException io ? io : new IOException(failure));
+                event.getAsyncContext().complete();
+            }
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            intake.stop();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
         }
     }
 

@@ -4,6 +4,7 @@ import io.spillway.core.upload.BodySpool;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Reads a request body with the Servlet {@link ReadListener} into a {@link BodySpool}: the
@@ -32,7 +33,8 @@ final class NonBlockingIntake implements ReadListener {
     private final ServletInputStream body;
     private final BodySpool spool;
     private final Outcome outcome;
-    private boolean handedOver;
+    /** Set once by whichever ends the intake first: the last byte, a failed read, the container. */
+    private final AtomicBoolean handedOver = new AtomicBoolean();
 
     NonBlockingIntake(ServletInputStream body, BodySpool spool, Outcome outcome) {
         this.body = body;
@@ -42,7 +44,7 @@ final class NonBlockingIntake implements ReadListener {
 
     @Override
     public void onDataAvailable() {
-        if (handedOver) {
+        if (handedOver.get()) {
             return;
         }
         byte[] buffer = new byte[CHUNK];
@@ -61,8 +63,7 @@ final class NonBlockingIntake implements ReadListener {
 
     @Override
     public void onAllDataRead() {
-        if (!handedOver) {
-            handedOver = true;
+        if (handedOver.compareAndSet(false, true)) {
             outcome.arrived(spool);
         }
     }
@@ -72,9 +73,21 @@ final class NonBlockingIntake implements ReadListener {
         fail(failure instanceof IOException io ? io : new IOException(failure));
     }
 
+    /**
+     * Stops taking bytes (the container ended the request another way) and deletes the spool.
+     *
+     * @return whether the body was still arriving, so the caller answers the request
+     */
+    boolean stop() {
+        if (!handedOver.compareAndSet(false, true)) {
+            return false;
+        }
+        spool.close();
+        return true;
+    }
+
     private void fail(IOException failure) {
-        if (!handedOver) {
-            handedOver = true;
+        if (handedOver.compareAndSet(false, true)) {
             spool.close();
             outcome.failed(failure);
         }

@@ -146,6 +146,26 @@ class NonBlockingIntakeTest {
     }
 
     @Test
+    void shutdown_abortsAnUploadStillArriving_with503_andDeletesItsSpool() throws Exception {
+        start(Map.of("shutdownTimeout", "1s", "minUploadRate", "0"), false);
+        try (RawClient paused = openPausedUploads(1).get(0)) {
+            await().atMost(20, SECONDS).until(() -> filter.monitor().active().count() == 1);
+            TestServer stopping = server;
+            server = null;
+            java.util.concurrent.CompletableFuture<Void> stopped =
+                    java.util.concurrent.CompletableFuture.runAsync(stopping::close);
+
+            String response = paused.readResponse(30_000);
+
+            assertTrue(response.startsWith("HTTP/1.1 503"), response);
+            assertTrue(response.contains("server is shutting down"), response);
+            stopped.get(30, SECONDS);
+        }
+        assertEquals(0, spillFiles());
+        assertEquals(0, app.calls.size());
+    }
+
+    @Test
     void filterWithoutAsyncSupport_readsOnItsThread_andStillDelivers() throws Exception {
         start(Map.of(), true);
         HttpResponse<String> response = Http.post(server.uri("/upload"),

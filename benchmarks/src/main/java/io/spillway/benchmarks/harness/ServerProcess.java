@@ -54,13 +54,32 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(ServerKind kind, String heap, Map<String, String> initParams, Path workRoot, String label, CpuAccounting cpu,
                                       boolean record) throws IOException {
+        return start(kind, heap, initParams, workRoot, label, cpu, record, Launch.DEFAULT);
+    }
+
+    /**
+     * How the server JVM is launched beyond its kind: the JDK it runs on and properties of its
+     * Tomcat connector (for example {@code useVirtualThreads=true} on a Java 21+ JDK).
+     *
+     * @param javaHome  the JDK, or null for the one running the benchmark
+     * @param connector connector properties by name
+     */
+    public record Launch(Path javaHome, Map<String, String> connector) {
+        /** The benchmark's own JDK, the connector on its defaults. */
+        public static final Launch DEFAULT = new Launch(null, Map.of());
+    }
+
+    /** Like {@link #start(ServerKind, String, Map, Path, String, CpuAccounting, boolean)}, launched as {@code launch} says. */
+    public static ServerProcess start(ServerKind kind, String heap, Map<String, String> initParams, Path workRoot, String label, CpuAccounting cpu,
+                                      boolean record, Launch launch) throws IOException {
         Path directory = Files.createDirectories(workRoot.resolve(label + "-" + kind));
         Path logs = Files.createDirectories(workRoot.resolve("logs"));
         Path log = logs.resolve(label + "-" + kind + ".log");
         Path portFile = directory.resolve("port");
         Path tmp = Files.createDirectories(directory.resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                (launch.javaHome() != null ? launch.javaHome() : Path.of(System.getProperty("java.home")))
+                        .resolve("bin").resolve("java").toString(),
                 "-Xmx" + heap,
                 "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.io.tmpdir=" + tmp));
@@ -75,6 +94,10 @@ public final class ServerProcess implements AutoCloseable {
                 "--port-file", portFile.toString()));
         initParams.forEach((name, value) -> {
             command.add("--init");
+            command.add(name + "=" + value);
+        });
+        launch.connector().forEach((name, value) -> {
+            command.add("--connector");
             command.add(name + "=" + value);
         });
         Process process = new ProcessBuilder(command)

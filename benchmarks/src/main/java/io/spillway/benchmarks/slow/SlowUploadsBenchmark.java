@@ -27,18 +27,22 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Thousands of uploads in flight: N clients each send one file at a fixed slow rate (64 KiB/s,
- * as a phone on a mobile network) to a fresh server JVM, Spillway's filter on the streamed route
- * (A) and Tomcat's own disk multipart (B), side by side in one run. While all N are in flight it
+ * as a phone on a mobile network) to a fresh server JVM, side by side in one run: Spillway's
+ * filter on the streamed route read with a blocking thread, with {@code nonBlockingIntake=true},
+ * and on virtual threads (a Java 21+ JDK, Tomcat's {@code useVirtualThreads}), against Tomcat's own
+ * disk multipart on platform and on virtual threads (see {@link Mode}). While all N are in flight it
  * measures a plain GET to another servlet every 100 ms (p50, p99), then the heap after a full GC
  * and the resident memory of the server process, each over its value before the uploads and
  * divided by the uploads then in flight; at the end, how the uploads ended.
  *
  * <pre>
  * java -cp benchmarks/target/spillway-benchmarks.jar io.spillway.benchmarks.slow.SlowUploadsBenchmark \
- *     [--counts 100,1000,10000] [--servers A,B] [--size 1MiB-in-bytes] [--out benchmarks/results]
+ *     [--counts 100,1000,10000] [--modes SPILLWAY,SPILLWAY_NON_BLOCKING,SPILLWAY_VIRTUAL,TOMCAT,TOMCAT_VIRTUAL]
+ *     [--java21 /usr/lib/jvm/temurin-25-jdk-amd64] [--size 1MiB-in-bytes] [--out benchmarks/results]
  * </pre>
  *
- * <p>Writes {@code slow-uploads.md} and {@code slow-uploads.svg} to the output directory.
+ * <p>Writes {@code slow-uploads.md} and {@code slow-uploads.svg} to the output directory. The
+ * virtual-thread modes are left out when no Java 21+ JDK is given or found at the default path.
  */
 public final class SlowUploadsBenchmark {
 
@@ -54,8 +58,49 @@ public final class SlowUploadsBenchmark {
      * @param threads       the server JVM's threads while the uploads were in flight
      * @param inFlight      uploads open when memory was measured
      */
-    record Run(ServerKind server, int count, double getP50Millis, double getP99Millis, int getFailures,
+    record Run(Mode mode, int count, double getP50Millis, double getP99Millis, int getFailures,
                double heapPerUpload, double rssPerUpload, int threads, int inFlight, TreeMap<String, Integer> outcomes) {
+    }
+
+    /** One server set-up of the comparison. */
+    enum Mode {
+        SPILLWAY("Spillway, blocking read", "#1f77b4", ServerKind.A, Map.of(), false),
+        SPILLWAY_NON_BLOCKING("Spillway, nonBlockingIntake", "#2ca02c", ServerKind.A,
+                Map.of("nonBlockingIntake", "true"), false),
+        SPILLWAY_VIRTUAL("Spillway, virtual threads", "#9467bd", ServerKind.A, Map.of(), true),
+        TOMCAT("Tomcat multipart, disk", "#d62728", ServerKind.B, Map.of(), false),
+        TOMCAT_VIRTUAL("Tomcat multipart, virtual threads", "#ff7f0e", ServerKind.B, Map.of(), true);
+
+        private static final Map<String, String> STREAMED = Map.of("inMemoryThreshold", "0", "diskReserve", "0",
+                "minUploadRate", "1KB");
+
+        final String label;
+        final String colour;
+        final ServerKind kind;
+        final Map<String, String> extraParams;
+        final boolean virtualThreads;
+
+        Mode(String label, String colour, ServerKind kind, Map<String, String> extraParams, boolean virtualThreads) {
+            this.label = label;
+            this.colour = colour;
+            this.kind = kind;
+            this.extraParams = extraParams;
+            this.virtualThreads = virtualThreads;
+        }
+
+        Map<String, String> initParams() {
+            if (kind != ServerKind.A) {
+                return Map.of();
+            }
+            Map<String, String> params = new TreeMap<>(STREAMED);
+            params.putAll(extraParams);
+            return params;
+        }
+
+        ServerProcess.Launch launch(Path java21) {
+            return virtualThreads ? new ServerProcess.Launch(java21, Map.of("useVirtualThreads", "true"))
+                    : ServerProcess.Launch.DEFAULT;
+        }
     }
 
     private SlowUploadsBenchmark() {
@@ -63,28 +108,34 @@ public final class SlowUploadsBenchmark {
 
     public static void main(String[] args) throws Exception {
         List<Integer> counts = List.of(100, 1000, 10_000);
-        List<ServerKind> servers = List.of(ServerKind.A, ServerKind.B);
+        List<Mode> modes = List.of(Mode.values());
+        Path java21 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
         int size = 1 << 20;
         Path out = Path.of("benchmarks", "results");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--counts" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
-                case "--servers" -> servers = Arrays.stream(args[i + 1].split(",")).map(ServerKind::valueOf).toList();
+                case "--modes" -> modes = Arrays.stream(args[i + 1].split(",")).map(Mode::valueOf).toList();
+                case "--java21" -> java21 = Path.of(args[i + 1]);
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (!Files.isExecutable(java21.resolve("bin").resolve("java"))) {
+            System.out.println("no Java 21+ JDK at " + java21 + ": the virtual-thread modes are left out");
+            modes = modes.stream().filter(mode -> !mode.virtualThreads).toList();
         }
         byte[] payload = payload(size);
         String digest = sha256(payload);
         Path work = Files.createTempDirectory("spillway-slow-");
         List<Run> runs = new ArrayList<>();
         for (int count : counts) {
-            for (ServerKind server : servers) {
-                Run run = measure(server, count, payload, digest, work);
+            for (Mode mode : modes) {
+                Run run = measure(mode, java21, count, payload, digest, work);
                 runs.add(run);
                 System.out.printf(Locale.ROOT, "%s N=%d: GET p50 %.1f ms p99 %.1f ms (%d failed), heap %.1f KiB/upload, "
-                                + "RSS %.1f KiB/upload, %d threads, %d in flight, outcomes %s%n", server, count,
+                                + "RSS %.1f KiB/upload, %d threads, %d in flight, outcomes %s%n", mode.label, count,
                         run.getP50Millis(), run.getP99Millis(), run.getFailures(), run.heapPerUpload() / 1024,
                         run.rssPerUpload() / 1024, run.threads(), run.inFlight(), run.outcomes());
             }
@@ -96,11 +147,10 @@ public final class SlowUploadsBenchmark {
         System.out.println("wrote " + out.resolve("slow-uploads.md"));
     }
 
-    private static Run measure(ServerKind kind, int count, byte[] payload, String digest, Path work) throws Exception {
-        Map<String, String> params = kind == ServerKind.A ? Map.of("inMemoryThreshold", "0", "diskReserve", "0",
-                "minUploadRate", "1KB") : Map.of();
-        try (ServerProcess server = ServerProcess.start(kind, "2g", params, work, "slow-" + count, CpuAccounting.start(),
-                false)) {
+    private static Run measure(Mode mode, Path java21, int count, byte[] payload, String digest, Path work)
+            throws Exception {
+        try (ServerProcess server = ServerProcess.start(mode.kind, "2g", mode.initParams(), work,
+                "slow-" + count + "-" + mode.name(), CpuAccounting.start(), false, mode.launch(java21))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
             long heapBefore = heapAfterGc(http, server);
@@ -125,7 +175,7 @@ public final class SlowUploadsBenchmark {
                 });
                 measured.await(5, TimeUnit.MINUTES);
                 int inFlight = (int) Math.max(1, memory[2]);
-                return new Run(kind, count, latency[0], latency[1], getFailures[0],
+                return new Run(mode, count, latency[0], latency[1], getFailures[0],
                         perUpload(memory[0], heapBefore, inFlight), perUpload(memory[1], rssBefore, inFlight),
                         (int) memory[3], (int) memory[2], clients.outcomes());
             }

@@ -1,19 +1,12 @@
 package io.spillway.benchmarks.slow;
 
-import io.spillway.benchmarks.harness.ServerKind;
+import io.spillway.benchmarks.slow.SlowUploadsBenchmark.Mode;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /** The Markdown table and the SVG plot (memory per upload and GET p99 against N) of a run. */
 final class SlowUploadsReport {
-
-    private static final Map<ServerKind, String> NAMES = Map.of(ServerKind.A, "Spillway, streamed route",
-            ServerKind.B, "Tomcat multipart, disk", ServerKind.C, "Tomcat multipart, memory",
-            ServerKind.D, "FileUpload2 streaming", ServerKind.R, "raw body");
-    private static final Map<ServerKind, String> COLOURS = Map.of(ServerKind.A, "#1f77b4", ServerKind.B, "#d62728",
-            ServerKind.C, "#ff7f0e", ServerKind.D, "#2ca02c", ServerKind.R, "#7f7f7f");
 
     private SlowUploadsReport() {
     }
@@ -31,7 +24,7 @@ final class SlowUploadsReport {
                 + "| JVM threads | in flight | outcomes |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (SlowUploadsBenchmark.Run run : runs) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %d | %.1f | %.1f | %d | %d | %s |%n",
-                    NAMES.get(run.server()), run.count(), run.getP50Millis(), run.getP99Millis(), run.getFailures(),
+                    run.mode().label, run.count(), run.getP50Millis(), run.getP99Millis(), run.getFailures(),
                     run.heapPerUpload() / 1024, run.rssPerUpload() / 1024, run.threads(), run.inFlight(),
                     run.outcomes()));
         }
@@ -45,11 +38,11 @@ final class SlowUploadsReport {
         panel(svg, runs, 60, "heap per upload in flight (KiB)", r -> r.heapPerUpload() / 1024);
         panel(svg, runs, 510, "GET p99 while they run (ms)", SlowUploadsBenchmark.Run::getP99Millis);
         int y = 340;
-        int x = 60;
-        for (ServerKind kind : runs.stream().map(SlowUploadsBenchmark.Run::server).distinct().toList()) {
+        int x = 20;
+        for (Mode mode : runs.stream().map(SlowUploadsBenchmark.Run::mode).distinct().toList()) {
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, y - 10, COLOURS.get(kind), x + 16, y, NAMES.get(kind)));
-            x += 220;
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, y - 10, mode.colour, x + 16, y, mode.label));
+            x += 175;
         }
         return svg.append("</svg>\n").toString();
     }
@@ -73,9 +66,9 @@ final class SlowUploadsReport {
                 top + 4, maxY));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>%n", left - 4,
                 top + height));
-        for (ServerKind kind : runs.stream().map(SlowUploadsBenchmark.Run::server).distinct().toList()) {
+        for (Mode mode : runs.stream().map(SlowUploadsBenchmark.Run::mode).distinct().toList()) {
             StringBuilder points = new StringBuilder();
-            for (SlowUploadsBenchmark.Run run : runs.stream().filter(r -> r.server() == kind).toList()) {
+            for (SlowUploadsBenchmark.Run run : runs.stream().filter(r -> r.mode() == mode).toList()) {
                 double v = value.applyAsDouble(run);
                 if (!Double.isFinite(v)) {
                     continue;
@@ -84,10 +77,10 @@ final class SlowUploadsReport {
                 double y = top + height - Math.max(0, v) / maxY * height;
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y,
-                        COLOURS.get(kind)));
+                        mode.colour));
             }
             svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\"/>%n",
-                    points.toString().trim(), COLOURS.get(kind)));
+                    points.toString().trim(), mode.colour));
         }
         for (int count : runs.stream().mapToInt(SlowUploadsBenchmark.Run::count).distinct().toArray()) {
             double x = left + (maxX == minX ? width / 2.0 : (Math.log10(count) - minX) / (maxX - minX) * width);

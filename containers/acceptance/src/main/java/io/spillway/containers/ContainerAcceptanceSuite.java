@@ -224,6 +224,34 @@ public abstract class ContainerAcceptanceSuite {
     }
 
     /**
+     * With {@code nonBlockingIntake=true} a streamed body is read by a {@code ReadListener}: an
+     * upload paused half-way has not reached the application; after its last byte the application
+     * gets it through an async dispatch, byte for byte; a dripping client is still cut off with 408.
+     */
+    @Test
+    void nonBlockingIntake_deliversAfterTheLastByte_throughAnAsyncDispatch() throws Exception {
+        start(Map.of("inMemoryThreshold", "0", "nonBlockingIntake", "true", "minUploadRate", "1KB",
+                "minRateWindow", "2s"));
+        int size = 2_000_000;
+        byte[] file = GeneratedStream.bytes(8, size);
+        long length = RawClient.multipartPrefixLength(BOUNDARY) + size + RawClient.multipartSuffix(BOUNDARY).length();
+        try (RawClient paused = new RawClient(container.port())) {
+            paused.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, size / 2));
+            awaitUploadsInFlight(1);
+            assertEquals(0, application.deliveries.size(), "nothing reaches the application before the last byte");
+            paused.send(java.util.Arrays.copyOfRange(file, size / 2, size));
+            paused.send(RawClient.multipartSuffix(BOUNDARY));
+            String response = paused.readResponse(20_000);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.contains(GeneratedStream.sha256Of(8, size)), response);
+        }
+        assertEquals("ASYNC", application.deliveries.peek().get("dispatcherType"));
+        String dripped = slowClient(1500);
+        assertTrue(dripped.startsWith("HTTP/1.1 408"), dripped);
+        awaitNoUploadInFlight();
+    }
+
+    /**
      * The container stops while an upload is in flight: the stop waits, and the upload, finished
      * within {@code shutdownTimeout}, completes (on Tomcat the filter's {@code destroy()} waits for
      * it; on Jetty its {@code GracefulHandler} does, before the filter is destroyed).

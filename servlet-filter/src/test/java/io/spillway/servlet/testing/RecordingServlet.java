@@ -48,6 +48,7 @@ public final class RecordingServlet extends HttpServlet {
         request.getParameterMap().forEach((k, v) -> parameters.put(k, List.of(v)));
         seen.put("parameters", parameters);
         seen.put("contentRange", request.getHeader("Content-Range"));
+        seen.put("dispatcherType", request.getDispatcherType().name());
         deliveries.add(seen);
         byte[] body = Json.write(seen).getBytes(StandardCharsets.UTF_8);
         response.setStatus(200);

@@ -21,7 +21,8 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * statistics at {@code /stats}. The port is written to a file once Tomcat listens.
  *
  * <p>Arguments: {@code --kind A|B|C|D|R --dir DIR --port-file FILE [--init name=value]...};
- * {@code --init} sets an init-param of Spillway's filter (server A only).
+ * {@code --init} sets an init-param of Spillway's filter (server A only), {@code --connector} a
+ * property of the Tomcat connector (for example {@code useVirtualThreads=true}).
  */
 public final class BenchmarkServer {
 
@@ -41,6 +42,7 @@ public final class BenchmarkServer {
         Path dir = null;
         Path portFile = null;
         Map<String, String> initParams = new LinkedHashMap<>();
+        Map<String, String> connector = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -48,13 +50,14 @@ public final class BenchmarkServer {
                 case "--dir" -> dir = Path.of(value);
                 case "--port-file" -> portFile = Path.of(value);
                 case "--init" -> initParams.put(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1));
+                case "--connector" -> connector.put(value.substring(0, value.indexOf('=')), value.substring(value.indexOf('=') + 1));
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
         }
         if (kind == null || dir == null || portFile == null) {
             throw new IllegalArgumentException("usage: --kind A|B|C|D|R --dir DIR --port-file FILE [--init name=value]...");
         }
-        Tomcat tomcat = start(kind, dir, initParams);
+        Tomcat tomcat = start(kind, dir, initParams, connector);
         int port = tomcat.getConnector().getLocalPort();
         Path written = portFile.resolveSibling(portFile.getFileName() + ".tmp");
         Files.writeString(written, Integer.toString(port), StandardCharsets.US_ASCII);
@@ -62,7 +65,8 @@ public final class BenchmarkServer {
         tomcat.getServer().await();
     }
 
-    private static Tomcat start(ServerKind kind, Path dir, Map<String, String> initParams) throws Exception {
+    private static Tomcat start(ServerKind kind, Path dir, Map<String, String> initParams,
+                                Map<String, String> connectorProperties) throws Exception {
         Path uploads = Files.createDirectories(dir.resolve(UPLOADS_DIR));
         Path base = Files.createDirectories(dir.resolve("tomcat"));
         Tomcat tomcat = new Tomcat();
@@ -71,6 +75,11 @@ public final class BenchmarkServer {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setMaxPostSize(-1);
+        connectorProperties.forEach((name, value) -> {
+            if (!connector.setProperty(name, value)) {
+                throw new IllegalArgumentException("unknown connector property " + name);
+            }
+        });
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", Files.createDirectories(base.resolve("docroot")).toString());
 
@@ -106,6 +115,7 @@ public final class BenchmarkServer {
         FilterDef filter = new FilterDef();
         filter.setFilterName("spillway");
         filter.setFilterClass(ServerKind.SPILLWAY_FILTER);
+        filter.setAsyncSupported("true");
         filter.addInitParameter("tempDirectory", uploads.toString());
         initParams.forEach(filter::addInitParameter);
         context.addFilterDef(filter);
