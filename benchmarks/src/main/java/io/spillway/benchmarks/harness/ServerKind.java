@@ -15,7 +15,9 @@ public enum ServerKind {
     /** Commons FileUpload2's streaming API. */
     D("FileUpload2 streaming", "FileUpload2", "JakartaServletFileUpload#getItemIterator (2.0.0-M4), each item copied to a file while digested"),
     /** The physical limit: no parsing at all. */
-    R("raw body", "raw body", "servlet copies the raw request body to a file while digesting it (the machine's limit)");
+    R("raw body", "raw body", "servlet copies the raw request body to a file while digesting it (the machine's limit)"),
+    /** The floor of non-blocking reading: no parsing, no thread held. */
+    N("non-blocking raw body", "NB raw body", "async servlet whose ReadListener copies the raw request body to a file while digesting it (what the container itself costs per upload in flight)");
 
     /** The filter class users declare in web.xml. */
     public static final String SPILLWAY_FILTER = "io.spillway.servlet.MemoryAwareUploadFilter";
@@ -47,7 +49,7 @@ public enum ServerKind {
 
     /** True when the server digests the whole request body rather than the file's content. */
     public boolean digestsWholeBody() {
-        return this == R;
+        return this == R || this == N;
     }
 
     /** True when this server can run in this build (A needs the filter on the class path). */

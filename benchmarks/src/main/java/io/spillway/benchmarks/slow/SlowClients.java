@@ -37,9 +37,8 @@ final class SlowClients implements AutoCloseable {
         this.payload = payload;
         this.bytesPerSecond = bytesPerSecond;
         this.expectedDigest = expectedDigest;
-        byte[] partHead = ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.bin\"\r\n"
-                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        this.tail = ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] partHead = partHead();
+        this.tail = tail();
         long length = partHead.length + payload.length + tail.length;
         String request = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 + "Content-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + length + "\r\n\r\n";
@@ -47,6 +46,28 @@ final class SlowClients implements AutoCloseable {
         this.head = new byte[requestHead.length + partHead.length];
         System.arraycopy(requestHead, 0, head, 0, requestHead.length);
         System.arraycopy(partHead, 0, head, requestHead.length, partHead.length);
+    }
+
+    /** The SHA-256 of the whole multipart body each client sends around {@code payload}. */
+    static String bodySha256(byte[] payload) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(partHead());
+            sha.update(payload);
+            sha.update(tail());
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] partHead() {
+        return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.bin\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] tail() {
+        return ("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -30,14 +30,15 @@ import java.util.concurrent.TimeUnit;
  * as a phone on a mobile network) to a fresh server JVM, side by side in one run: Spillway's
  * filter on the streamed route read with a blocking thread, with {@code nonBlockingIntake=true},
  * and on virtual threads (a Java 21+ JDK, Tomcat's {@code useVirtualThreads}), against Tomcat's own
- * disk multipart on platform and on virtual threads (see {@link Mode}). While all N are in flight it
+ * disk multipart on platform and on virtual threads, and the floor: an async servlet whose
+ * {@code ReadListener} copies the raw body, what the container itself costs (see {@link Mode}). While all N are in flight it
  * measures a plain GET to another servlet every 100 ms (p50, p99), then the heap after a full GC
  * and the resident memory of the server process, each over its value before the uploads and
  * divided by the uploads then in flight; at the end, how the uploads ended.
  *
  * <pre>
  * java -cp benchmarks/target/spillway-benchmarks.jar io.spillway.benchmarks.slow.SlowUploadsBenchmark \
- *     [--counts 100,1000,10000] [--modes SPILLWAY,SPILLWAY_NON_BLOCKING,SPILLWAY_VIRTUAL,TOMCAT,TOMCAT_VIRTUAL]
+ *     [--counts 100,1000,10000] [--modes SPILLWAY,SPILLWAY_NON_BLOCKING,SPILLWAY_VIRTUAL,TOMCAT,TOMCAT_VIRTUAL,FLOOR]
  *     [--java21 /usr/lib/jvm/temurin-25-jdk-amd64] [--size 1MiB-in-bytes] [--out benchmarks/results]
  * </pre>
  *
@@ -69,7 +70,8 @@ public final class SlowUploadsBenchmark {
                 Map.of("nonBlockingIntake", "true"), false),
         SPILLWAY_VIRTUAL("Spillway, virtual threads", "#9467bd", ServerKind.A, Map.of(), true),
         TOMCAT("Tomcat multipart, disk", "#d62728", ServerKind.B, Map.of(), false),
-        TOMCAT_VIRTUAL("Tomcat multipart, virtual threads", "#ff7f0e", ServerKind.B, Map.of(), true);
+        TOMCAT_VIRTUAL("Tomcat multipart, virtual threads", "#ff7f0e", ServerKind.B, Map.of(), true),
+        FLOOR("non-blocking raw read (floor)", "#7f7f7f", ServerKind.N, Map.of(), false);
 
         private static final Map<String, String> STREAMED = Map.of("inMemoryThreshold", "0", "diskReserve", "0",
                 "minUploadRate", "1KB");
@@ -162,7 +164,8 @@ public final class SlowUploadsBenchmark {
             long[] memory = new long[4];
             CountDownLatch measured = new CountDownLatch(1);
             try (SlowClients clients = new SlowClients(new InetSocketAddress("127.0.0.1", server.uploadUri().getPort()),
-                    server.uploadUri().getPath(), payload, RATE, digest)) {
+                    server.uploadUri().getPath(), payload, RATE,
+                    mode.kind.digestsWholeBody() ? SlowClients.bodySha256(payload) : digest)) {
                 clients.run(count, OPEN_PER_SECOND, timeout, () -> {
                     List<Double> samples = sampleGets(http, server, getFailures);
                     latency[0] = percentile(samples, 50);

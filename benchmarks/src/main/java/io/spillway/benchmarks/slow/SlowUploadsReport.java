@@ -33,16 +33,17 @@ final class SlowUploadsReport {
     }
 
     static String svg(List<SlowUploadsBenchmark.Run> runs) {
-        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"360\" "
-                + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"900\" height=\"360\" fill=\"white\"/>\n");
+        StringBuilder svg = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"900\" height=\"380\" "
+                + "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"900\" height=\"380\" fill=\"white\"/>\n");
         panel(svg, runs, 60, "heap per upload in flight (KiB)", r -> r.heapPerUpload() / 1024);
         panel(svg, runs, 510, "GET p99 while they run (ms)", SlowUploadsBenchmark.Run::getP99Millis);
-        int y = 340;
-        int x = 20;
-        for (Mode mode : runs.stream().map(SlowUploadsBenchmark.Run::mode).distinct().toList()) {
+        List<Mode> modes = runs.stream().map(SlowUploadsBenchmark.Run::mode).distinct().toList();
+        for (int i = 0; i < modes.size(); i++) {
+            int x = 10 + i % 3 * 295;
+            int y = 336 + i / 3 * 18;
             svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, y - 10, mode.colour, x + 16, y, mode.label));
-            x += 175;
+                    + "<text x=\"%d\" y=\"%d\">%s</text>%n", x, y - 10, modes.get(i).colour, x + 16, y,
+                    modes.get(i).label));
         }
         return svg.append("</svg>\n").toString();
     }

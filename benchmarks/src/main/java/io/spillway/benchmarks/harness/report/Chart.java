@@ -195,6 +195,7 @@ public final class Chart {
             case C -> "#8e44ad";
             case D -> "#16a085";
             case R -> "#7f8c8d";
+            case N -> "#2c3e50";
         };
     }
 }

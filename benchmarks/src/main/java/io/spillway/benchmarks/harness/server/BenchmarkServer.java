@@ -20,7 +20,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
  * port, set up as one {@link ServerKind}, with the upload endpoint at {@code /upload} and the heap
  * statistics at {@code /stats}. The port is written to a file once Tomcat listens.
  *
- * <p>Arguments: {@code --kind A|B|C|D|R --dir DIR --port-file FILE [--init name=value]...};
+ * <p>Arguments: {@code --kind A|B|C|D|R|N --dir DIR --port-file FILE [--init name=value]...};
  * {@code --init} sets an init-param of Spillway's filter (server A only), {@code --connector} a
  * property of the Tomcat connector (for example {@code useVirtualThreads=true}).
  */
@@ -55,7 +55,7 @@ public final class BenchmarkServer {
             }
         }
         if (kind == null || dir == null || portFile == null) {
-            throw new IllegalArgumentException("usage: --kind A|B|C|D|R --dir DIR --port-file FILE [--init name=value]...");
+            throw new IllegalArgumentException("usage: --kind A|B|C|D|R|N --dir DIR --port-file FILE [--init name=value]...");
         }
         Tomcat tomcat = start(kind, dir, initParams, connector);
         int port = tomcat.getConnector().getLocalPort();
@@ -98,6 +98,7 @@ public final class BenchmarkServer {
                     .setMultipartConfigElement(new MultipartConfigElement(uploads.toString(), -1, -1, Integer.MAX_VALUE));
             case D -> addUploadServlet(context, new StreamingFileUploadServlet(uploads));
             case R -> addUploadServlet(context, new RawBodyServlet(uploads));
+            case N -> addUploadServlet(context, new NonBlockingRawBodyServlet(uploads)).setAsyncSupported(true);
             default -> throw new IllegalStateException("unhandled server kind " + kind);
         }
         tomcat.start();

@@ -18,7 +18,6 @@ final class DigestingCopy {
     static final int BUFFER_SIZE = 64 * 1024;
 
     private final MessageDigest digest = sha256();
-    private final byte[] buffer = new byte[BUFFER_SIZE];
     private long bytes;
     private int parts;
 
@@ -29,6 +28,7 @@ final class DigestingCopy {
      * about 8 KiB per read): R stays the limit of the machine, not of a small-write loop.
      */
     void consume(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER_SIZE];
         int n;
         while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
             digest.update(buffer, 0, n);
@@ -38,6 +38,13 @@ final class DigestingCopy {
             bytes += n;
         }
         parts++;
+    }
+
+    /** Digests and counts bytes that a non-blocking reader has written elsewhere; one part in all. */
+    void update(byte[] bytes, int offset, int count) {
+        digest.update(bytes, offset, count);
+        this.bytes += count;
+        parts = 1;
     }
 
     /** Answers {@code {"parts":N,"bytes":N,"sha256":"..."}}. */
