@@ -5,6 +5,7 @@ import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.resumable.Checksum;
 import io.spillway.core.resumable.NewUpload;
 import io.spillway.core.resumable.ResumableUploads;
+import io.spillway.core.resumable.UploadGoneException;
 import io.spillway.core.resumable.UploadState;
 import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.FileNames;
@@ -193,9 +194,41 @@ public final class TusProtocol implements UploadProtocol {
         long offset = Headers.number("Upload-Offset", request.getHeader("Upload-Offset"));
         Checksum checksum = checksum(request);
         UploadProgress progress = UploadTracking.progress(request, id, -1, offset);
-        WriteOutcome outcome = uploads.append(id, Requesters.owner(request), offset, request.getContentLengthLong(),
-                request.getInputStream(), checksum, UploadTracking.releaser(request));
+        String owner = Requesters.owner(request);
+        WriteOutcome outcome;
+        try {
+            outcome = uploads.append(id, owner, offset, request.getContentLengthLong(), request.getInputStream(),
+                    checksum, UploadTracking.releaser(request));
+        } catch (UploadRejectedException refused) {
+            if (isCompleteAt(id, owner, offset, refused)) {
+                response.setHeader("Upload-Offset", Long.toString(offset));
+                response.setStatus(204);
+                return Optional.empty();
+            }
+            throw refused;
+        }
         return answerWrite(response, outcome, progress, 204);
+    }
+
+    /**
+     * Whether a refused PATCH came at the full length of an upload that has completed: it writes
+     * nothing and gets 204 with that offset, as tusd answers. tus-java-client sends such an empty
+     * PATCH when the file ends exactly where one of its requests ends.
+     */
+    private boolean isCompleteAt(String id, String owner, long offset, UploadRejectedException refused)
+            throws IOException {
+        if (refused instanceof UploadGoneException gone) {
+            return gone.why() == UploadGoneException.Reason.COMPLETED && gone.total() == offset;
+        }
+        if (refused.status() != 409) {
+            return false;
+        }
+        try {
+            UploadState state = uploads.status(id, owner);
+            return state.complete() && state.total() == offset;
+        } catch (UploadGoneException gone) {
+            return gone.why() == UploadGoneException.Reason.COMPLETED && gone.total() == offset;
+        }
     }
 
     private Optional<CompletedUpload> terminate(HttpServletRequest request, HttpServletResponse response)
