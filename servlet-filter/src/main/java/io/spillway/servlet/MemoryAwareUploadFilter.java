@@ -309,9 +309,6 @@ public class MemoryAwareUploadFilter implements Filter {
      */
     private void intake(TrackedUpload upload, HttpServletResponse response, Route route, byte[] boundary,
                         SpillwayConfig config) throws IOException {
-        HttpServletRequest request = upload.request();
-        HttpServletRequestWrapper dispatched = new HttpServletRequestWrapper(request);
-        List<ReceivedPart> received = new ArrayList<>();
         BodySpool spool;
         try {
             spool = BodySpool.create(storage, config.maxRequestSize(), diskGuard(config));
@@ -320,53 +317,55 @@ public class MemoryAwareUploadFilter implements Filter {
             refuse(upload, response, e);
             return;
         }
-        Runnable release = upload.releasing(route::release);
-        AsyncContext async = request.startAsync(dispatched, response);
-        async.setTimeout(0);
-        NonBlockingIntake intake = new NonBlockingIntake(request.getInputStream(), spool, new NonBlockingIntake.Outcome() {
+        AsyncIntake[] intake = new AsyncIntake[1];
+        intake[0] = AsyncIntake.start(upload, response, spool, route::release, new NonBlockingIntake.Outcome() {
             @Override
             public void arrived(BodySpool body) {
-                parseSpool(upload, response, route, boundary, body, dispatched, received, async);
+                parseSpool(upload, response, route, boundary, intake[0]);
             }
 
             @Override
             public void failed(IOException failure) {
                 refuse(upload, response, failure);
-                async.complete();
+                intake[0].complete();
             }
-        });
-        async.addListener(new IntakeEndedByContainer(intake, upload, response));
-        async.addListener(new CleanupOnAsyncEnd(once(() -> {
-            spool.close();
-            cleanUp(received, release);
-        })));
-        request.getInputStream().setReadListener(intake);
+        }, (timedOut, failure) -> endedByContainer(upload, response, timedOut, failure));
     }
 
     private void parseSpool(TrackedUpload upload, HttpServletResponse response, Route route, byte[] boundary,
-                            BodySpool spool, HttpServletRequestWrapper dispatched, List<ReceivedPart> received,
-                            AsyncContext async) {
+                            AsyncIntake intake) {
         HttpServletRequest request = upload.request();
+        BodySpool spool = intake.spool();
         try {
             long declared = request.getContentLengthLong();
             if (upload.aborted().isPresent() || declared >= 0 && spool.length() != declared) {
                 throw new IOException("body ended after " + spool.length() + " of " + declared + " bytes");
             }
+            List<ReceivedPart> parts;
             try (InputStream body = spool.read()) {
-                received.addAll(streamedReceiver.receive(body, boundary, route.memoryAllowance(),
-                        diskGuard(config())));
+                parts = streamedReceiver.receive(body, boundary, route.memoryAllowance(), diskGuard(config()));
             }
             spool.close();
             upload.received();
-            List<SpillwayPart> servletParts = new ArrayList<>(received.size());
-            received.forEach(p -> servletParts.add(new SpillwayPart(p, storage.root())));
-            request.setAttribute(UPLOAD_ATTRIBUTE, UploadRecord.of(upload.id(), route.kind(), route.reason(), received));
-            dispatched.setRequest(new UploadRequestWrapper(request, servletParts));
-            async.dispatch();
+            intake.dispatch(request, UploadRecord.of(upload.id(), route.kind(), route.reason(), parts), parts,
+                    storage.root(), null);
         } catch (IOException | RuntimeException e) {
-            spool.close();
             refuse(upload, response, e instanceof IOException io ? io : new IOException(e));
-            async.complete();
+            intake.complete();
+        }
+    }
+
+    /**
+     * Answers a request the container ended while its body still arrived: a timeout, which with no
+     * timeout set means Tomcat's pause at shutdown (it times out every waiting asynchronous
+     * request), or an error on the connection. Answered here, or Tomcat would send its own 500.
+     */
+    private void endedByContainer(TrackedUpload upload, HttpServletResponse response, boolean timedOut,
+                                  Throwable failure) {
+        if (timedOut) {
+            reject(upload.request(), response, 503, "server is shutting down", retryAfterSeconds());
+        } else {
+            refuse(upload, response, failure instanceof IOException io ? io : new IOException(failure));
         }
     }
 
@@ -407,15 +406,6 @@ public class MemoryAwareUploadFilter implements Filter {
         return false;
     }
 
-    private static Runnable once(Runnable action) {
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        return () -> {
-            if (done.compareAndSet(false, true)) {
-                action.run();
-            }
-        };
-    }
-
     private void handleProtocol(UploadProtocol protocol, HttpServletRequest original, HttpServletResponse response,
                                 FilterChain chain) throws IOException, ServletException {
         TrackedUpload tracked = operations.beginProtocol(original);
@@ -423,26 +413,90 @@ public class MemoryAwareUploadFilter implements Filter {
             reject(original, response, 503, "server is shutting down", config().retryAfter().toSeconds());
             return;
         }
+        if (config().nonBlockingIntake() && hasBody(original) && asyncSupported(original)) {
+            intakeProtocol(protocol, tracked, response);
+            return;
+        }
         try {
-            answerProtocol(protocol, tracked, response, chain);
+            answerProtocol(protocol, tracked, tracked.request(), response,
+                    (request, record, parts, release) -> deliver(request, response, chain, record, parts,
+                            tracked.releasing(release)));
         } finally {
             tracked.closeUnlessDelivered();
         }
     }
 
-    private void answerProtocol(UploadProtocol protocol, TrackedUpload tracked, HttpServletResponse response,
-                                FilterChain chain) throws IOException, ServletException {
-        HttpServletRequest request = tracked.request();
+    /**
+     * Receives a resumable request's body without a thread, then lets the protocol handle the
+     * request over the spooled body. When the connection failed first, the protocol reads what
+     * arrived and then that failure, so it keeps those bytes as after a failed blocking read.
+     */
+    private void intakeProtocol(UploadProtocol protocol, TrackedUpload tracked, HttpServletResponse response)
+            throws IOException {
+        BodySpool spool;
+        try {
+            spool = BodySpool.create(storage, config().maxFileSize(), diskGuard(config()));
+        } catch (IOException e) {
+            refuse(tracked, response, e);
+            tracked.close();
+            return;
+        }
+        AsyncIntake[] intake = new AsyncIntake[1];
+        intake[0] = AsyncIntake.start(tracked, response, spool, null, new NonBlockingIntake.Outcome() {
+            @Override
+            public void arrived(BodySpool body) {
+                answerSpooled(protocol, tracked, response, intake[0], null);
+            }
+
+            @Override
+            public void failed(IOException failure) {
+                answerSpooled(protocol, tracked, response, intake[0], failure);
+            }
+        }, (timedOut, failure) -> {
+            if (timedOut) {
+                tracked.abort(503, "server is shutting down");
+            }
+            answerSpooled(protocol, tracked, response, intake[0], new IOException("ended by the container", failure));
+        });
+    }
+
+    private void answerSpooled(UploadProtocol protocol, TrackedUpload tracked, HttpServletResponse response,
+                               AsyncIntake intake, IOException failure) {
+        boolean delivered = false;
+        if (failure != null) {
+            tracked.writesLate();
+        }
+        try (InputStream body = intake.spool().read()) {
+            HttpServletRequest spooled = new SpooledRequest(tracked.request(), body, failure);
+            delivered = answerProtocol(protocol, tracked, spooled, response, (request, record, parts, release) ->
+                    intake.dispatch(request, record, parts, storage.root(), release));
+        } catch (IOException | ServletException | RuntimeException e) {
+            refuse(tracked, response, e instanceof IOException io ? io : new IOException(e));
+        } finally {
+            if (!delivered) {
+                intake.complete();
+            }
+        }
+    }
+
+    /**
+     * Lets the protocol answer the request; when it completed an upload, delivers it.
+     *
+     * @return whether an upload was delivered
+     */
+    private boolean answerProtocol(UploadProtocol protocol, TrackedUpload tracked, HttpServletRequest request,
+                                   HttpServletResponse response, Delivery delivery)
+            throws IOException, ServletException {
         Optional<CompletedUpload> completed;
         try {
             completed = protocol.handle(request, response);
         } catch (UploadRejectedException e) {
             UploadRejectedException refusal = tracked.aborted().orElse(e);
             reject(request, response, refusal.status(), refusal.reason(), 0);
-            return;
+            return false;
         }
         if (completed.isEmpty()) {
-            return;
+            return false;
         }
         CompletedUpload upload = completed.get();
         List<ReceivedPart> parts;
@@ -455,7 +509,19 @@ public class MemoryAwareUploadFilter implements Filter {
         UploadRecord record = UploadRecord.of(upload.uploadId(), Route.Kind.STREAMED,
                 "assembled from resumable upload " + upload.uploadId(), parts);
         tracked.receivedResumable();
-        deliver(new AssembledRequest(request), response, chain, record, parts, tracked.releasing(upload.afterChain()));
+        delivery.deliver(new AssembledRequest(request), record, parts, upload.afterChain());
+        return true;
+    }
+
+    /** How an upload reaches the application: down the chain, or by an async dispatch after an intake. */
+    @FunctionalInterface
+    private interface Delivery {
+        void deliver(HttpServletRequest request, UploadRecord record, List<ReceivedPart> parts, Runnable release)
+                throws IOException, ServletException;
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     private void deliver(HttpServletRequest request, HttpServletResponse response, FilterChain chain,
@@ -583,49 +649,6 @@ public class MemoryAwareUploadFilter implements Filter {
         @Override
         public void onStartAsync(AsyncEvent event) {
             event.getAsyncContext().addListener(this);
-        }
-    }
-
-    /**
-     * The container ends an intake that is still receiving: an error on the connection, or a
-     * timeout, which with no timeout set means Tomcat's pause at shutdown (it times out every
-     * waiting asynchronous request). Answered here, or Tomcat would send its own 500 page.
-     */
-    private final class IntakeEndedByContainer implements AsyncListener {
-        private final NonBlockingIntake intake;
-        private final TrackedUpload upload;
-        private final HttpServletResponse response;
-
-        IntakeEndedByContainer(NonBlockingIntake intake, TrackedUpload upload, HttpServletResponse response) {
-            this.intake = intake;
-            this.upload = upload;
-            this.response = response;
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            if (intake.stop()) {
-                reject(upload.request(), response, 503, "server is shutting down", retryAfterSeconds());
-                event.getAsyncContext().complete();
-            }
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            if (intake.stop()) {
-                Throwable failure = event.getThrowable();
-                refuse(upload, response, failure instanceof IOException io ? io : new IOException(failure));
-                event.getAsyncContext().complete();
-            }
-        }
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            intake.stop();
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
         }
     }
 

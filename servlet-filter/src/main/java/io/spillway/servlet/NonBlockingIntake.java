@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Reads a request body with the Servlet {@link ReadListener} into a {@link BodySpool}: the
  * container calls it when bytes are there, it takes what can be read without blocking and returns,
  * so a slow client holds no thread between its packets (what {@code nginx} does when it buffers a
- * body for its upstreams). When the body has ended, or failed, it hands over exactly once.
+ * body for its upstreams). When the body has ended, or failed, it hands over exactly once; the
+ * spool is its owner's to delete.
  *
  * <p>Reads go through the metered stream: the slow-client watchdog, progress and aborts work as on
  * the blocking path (an aborted upload's next read fails with its refusal; on Tomcat the watchdog's
@@ -23,7 +24,7 @@ final class NonBlockingIntake implements ReadListener {
         /** Every byte is in the spool; runs on a container thread. */
         void arrived(BodySpool spool);
 
-        /** The body could not be read or stored; the spool is closed already. */
+        /** The body could not be read or stored; the spool holds what arrived before. */
         void failed(IOException failure);
     }
 
@@ -74,21 +75,16 @@ final class NonBlockingIntake implements ReadListener {
     }
 
     /**
-     * Stops taking bytes (the container ended the request another way) and deletes the spool.
+     * Stops taking bytes: the container ended the request another way.
      *
      * @return whether the body was still arriving, so the caller answers the request
      */
     boolean stop() {
-        if (!handedOver.compareAndSet(false, true)) {
-            return false;
-        }
-        spool.close();
-        return true;
+        return handedOver.compareAndSet(false, true);
     }
 
     private void fail(IOException failure) {
         if (handedOver.compareAndSet(false, true)) {
-            spool.close();
             outcome.failed(failure);
         }
     }

@@ -5,6 +5,7 @@ import io.spillway.core.activity.ActiveUpload;
 import io.spillway.core.metrics.UploadCounters;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
+import io.spillway.core.resumable.LateWriter;
 import io.spillway.core.routing.Route;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -33,6 +34,7 @@ final class TrackedUpload {
     private final ProgressRegistry registry;
     private final List<UploadProgress> progress = new CopyOnWriteArrayList<>();
     private final boolean singleRequest;
+    private volatile boolean late;
     private boolean delivered;
     private boolean closed;
 
@@ -103,6 +105,24 @@ final class TrackedUpload {
      */
     void supersede() {
         active.abort(400, SUPERSEDED);
+    }
+
+    /**
+     * From now on this request's body is applied after its connection failed (what a non-blocking
+     * intake spooled): it must supersede no newer request for the same upload.
+     */
+    void writesLate() {
+        late = true;
+    }
+
+    /** What the engine runs to make this request let go of its upload (see {@link UploadTracking#releaser}). */
+    Runnable releaser() {
+        return late ? (LateWriter) this::supersede : this::supersede;
+    }
+
+    /** Aborts the upload with this refusal (the container is ending the request). */
+    void abort(int status, String reason) {
+        active.abort(status, reason);
     }
 
     /** The upload was refused. */

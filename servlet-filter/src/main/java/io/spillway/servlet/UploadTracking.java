@@ -55,7 +55,7 @@ public final class UploadTracking {
      */
     public static Runnable releaser(HttpServletRequest request) {
         TrackedUpload upload = UploadOperations.tracked(request);
-        return upload == null ? () -> { } : upload::supersede;
+        return upload == null ? () -> { } : upload.releaser();
     }
 
     /**

@@ -475,7 +475,7 @@ public final class ResumableUploads implements AutoCloseable {
             throws IOException {
         requireWellFormed(id);
         load(id, owner, false);
-        WriterLeases.Lease lease = leases.acquire(id, wake);
+        WriterLeases.Lease lease = wake instanceof LateWriter ? leases.acquireUnheld(id, wake) : leases.acquire(id, wake);
         Piece piece = lease.tookOver() ? requested.afterTakeOver() : requested;
         try {
             UploadState state = load(id, owner, false).state();

@@ -1,5 +1,6 @@
 package io.spillway.core.resumable;
 
+import io.spillway.core.UploadRejectedException;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.WriterRegistry;
 import java.io.IOException;
@@ -80,6 +81,28 @@ final class WriterLeases {
             tookOver = true;
         }
         mine.tookOver = settleElsewhere(id, Set.of(mine.token())) || tookOver;
+        try {
+            registry.announce(id, mine.token());
+        } catch (IOException | RuntimeException e) {
+            release(id, mine);
+            throw e;
+        }
+        return mine;
+    }
+
+    /**
+     * Takes the lease of an upload only when nobody holds it, here or on another server: for a
+     * {@link LateWriter}, which must never supersede a live request.
+     *
+     * @throws UploadRejectedException 409 when another request holds it
+     */
+    Lease acquireUnheld(String id, Runnable wake) throws IOException {
+        Lease mine = new Lease(clock, wake);
+        if (held.putIfAbsent(id, mine) != null || !registry.writers(id).isEmpty()) {
+            held.remove(id, mine);
+            throw new UploadRejectedException(409, "a newer request is writing this upload; "
+                    + "the bytes of this broken-off request are not kept");
+        }
         try {
             registry.announce(id, mine.token());
         } catch (IOException | RuntimeException e) {

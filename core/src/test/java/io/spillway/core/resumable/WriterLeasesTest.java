@@ -2,8 +2,10 @@ package io.spillway.core.resumable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.core.UploadRejectedException;
 import io.spillway.core.storage.WriterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +89,29 @@ class WriterLeasesTest {
         node.release(ID, taken);
         assertFalse(node.anyHeld());
         assertEquals(List.of(), registry.writers(ID));
+    }
+
+    @Test
+    void aLateWriter_takesAFreeLease_butNeverOneHeldHereOrOnAnotherServer() throws Exception {
+        WriterLeases nodeA = leases();
+        WriterLeases nodeB = leases();
+        AtomicInteger woken = new AtomicInteger();
+        WriterLeases.Lease live = nodeA.acquire(ID, woken::incrementAndGet);
+
+        UploadRejectedException here = assertThrows(UploadRejectedException.class,
+                () -> nodeA.acquireUnheld(ID, () -> { }));
+        UploadRejectedException elsewhere = assertThrows(UploadRejectedException.class,
+                () -> nodeB.acquireUnheld(ID, () -> { }));
+
+        assertEquals(409, here.status());
+        assertEquals(409, elsewhere.status());
+        assertEquals(0, woken.get(), "the live holder was not asked to let go");
+        assertFalse(live.releaseAsked());
+        assertEquals(List.of(live.token()), registry.writers(ID));
+        nodeA.release(ID, live);
+        WriterLeases.Lease late = nodeB.acquireUnheld(ID, () -> { });
+        assertEquals(List.of(late.token()), registry.writers(ID));
+        assertTrue(nodeB.mayCommit(ID, late));
     }
 
     @Test
