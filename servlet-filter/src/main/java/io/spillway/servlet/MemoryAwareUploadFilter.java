@@ -413,9 +413,18 @@ public class MemoryAwareUploadFilter implements Filter {
             reject(original, response, 503, "server is shutting down", config().retryAfter().toSeconds());
             return;
         }
-        if (config().nonBlockingIntake() && hasBody(original) && asyncSupported(original)) {
-            intakeProtocol(protocol, tracked, response);
-            return;
+        if (hasBody(original)) {
+            Optional<Route> refused = settings.policy().refuseOverCount(probe.current(), admitted());
+            if (refused.isPresent()) {
+                reject(tracked.request(), response, refused.get().status(), refused.get().reason(),
+                        refused.get().retryAfterSeconds());
+                tracked.close();
+                return;
+            }
+            if (config().nonBlockingIntake() && asyncSupported(original)) {
+                intakeProtocol(protocol, tracked, response);
+                return;
+            }
         }
         try {
             answerProtocol(protocol, tracked, tracked.request(), response,
@@ -563,8 +572,13 @@ public class MemoryAwareUploadFilter implements Filter {
      * others and every one of them would be refused.
      */
     private int admittedPlusThis() {
+        return admitted() + 1;
+    }
+
+    /** The uploads in flight that were admitted: resumable requests are, from their start. */
+    private int admitted() {
         ActiveUploads active = operations.monitor().active();
-        return active.count() - active.countByRoute().getOrDefault(TrackedUpload.ROUTING, 0) + 1;
+        return active.count() - active.countByRoute().getOrDefault(TrackedUpload.ROUTING, 0);
     }
 
     private long retryAfterSeconds() {

@@ -94,7 +94,12 @@ public final class RoutingPolicy {
         return route;
     }
 
-    private Optional<Route> refuseOverCount(MemorySnapshot memory, int inFlight) {
+    /**
+     * Admission by count alone, for a request that is not routed (a resumable chunk, whose body
+     * always goes to disk): the refusal when the uploads in flight, this one included, times
+     * {@code memoryPerUpload} exceed {@code memoryFraction} of the memory available.
+     */
+    public Optional<Route> refuseOverCount(MemorySnapshot memory, int inFlight) {
         long cost = config.memoryPerUpload();
         if (cost == 0 || inFlight <= 1) {
             return Optional.empty();
