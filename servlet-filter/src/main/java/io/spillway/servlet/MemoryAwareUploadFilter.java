@@ -22,6 +22,7 @@ import io.spillway.core.upload.SpillTarget;
 import io.spillway.core.upload.SpillTargets;
 import io.spillway.core.upload.UploadRecord;
 import io.spillway.servlet.resumable.AssembledRequest;
+import io.spillway.servlet.resumable.ResumableProtocols;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -141,7 +142,7 @@ public class MemoryAwareUploadFilter implements Filter {
         MultipartReceiver chunkReceiver = spills.isLocal() ? streamedReceiver
                 : new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
         try {
-            protocols = Protocols.create(config, storage, clock, chunkReceiver);
+            protocols = ResumableProtocols.create(config, storage.root(), clock, chunkReceiver);
         } catch (IOException e) {
             spills.close();
             throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);

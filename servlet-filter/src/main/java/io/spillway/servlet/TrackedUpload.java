@@ -7,6 +7,7 @@ import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.routing.Route;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * its cleanup: in flight (health, metrics, shutdown), its body metered and rate-guarded, its
  * progress fed. The filter calls one method per stage; {@link #close()} ends it on every path.
  */
-final class TrackedUpload {
+final class TrackedUpload implements UploadTracker {
 
     /** Route label while the route is not decided yet. */
     static final String ROUTING = "ROUTING";
@@ -101,8 +102,16 @@ final class TrackedUpload {
      * A newer request for the same resumable upload took over: the body read ends now (a blocked
      * one too, where the container allows) and the request answers 400.
      */
-    void supersede() {
+    @Override
+    public void supersede() {
         active.abort(400, SUPERSEDED);
+    }
+
+    @Override
+    public void beforeRefusal(HttpServletRequest refused, HttpServletResponse response) {
+        if (aborted().isPresent()) {
+            ReadUnblocker.forgetReadFailure(refused, response);
+        }
     }
 
     /** The upload was refused. */
@@ -111,7 +120,8 @@ final class TrackedUpload {
     }
 
     /** Attaches a resumable upload's progress: body bytes read from now on count for it. */
-    synchronized UploadProgress resumableProgress(String uploadId, long total, long alreadyStored) {
+    @Override
+    public synchronized UploadProgress resumableProgress(String uploadId, long total, long alreadyStored) {
         UploadProgress resumed = registry.resume(uploadId, total, alreadyStored);
         progress.add(resumed);
         active.listen(resumed);

@@ -42,7 +42,6 @@ final class UploadOperations {
     static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
     private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());
-    private static final String TRACKED_ATTRIBUTE = TrackedUpload.class.getName();
     private static final int MAX_LOGGED_TEXT = 200;
 
     private final ProgressRegistry progress;
@@ -124,9 +123,7 @@ final class UploadOperations {
         TrackedUpload upload = tracked(request);
         if (upload != null) {
             upload.failed(status, reason);
-            if (upload.aborted().isPresent()) {
-                ReadUnblocker.forgetReadFailure(request, response);
-            }
+            upload.beforeRefusal(request, response);
         }
         Level level = status >= 500 ? Level.WARNING : Level.INFO;
         if (LOG.isLoggable(level)) {
@@ -167,7 +164,7 @@ final class UploadOperations {
 
     /** The tracked upload of a request, or null. */
     static TrackedUpload tracked(ServletRequest request) {
-        return request.getAttribute(TRACKED_ATTRIBUTE) instanceof TrackedUpload upload ? upload : null;
+        return request.getAttribute(UploadTracker.ATTRIBUTE) instanceof TrackedUpload upload ? upload : null;
     }
 
     private ActiveUpload begin(HttpServletRequest request, String route) {
@@ -175,7 +172,7 @@ final class UploadOperations {
     }
 
     private static TrackedUpload track(HttpServletRequest request, TrackedUpload upload) {
-        request.setAttribute(TRACKED_ATTRIBUTE, upload);
+        request.setAttribute(UploadTracker.ATTRIBUTE, upload);
         return upload;
     }
 
