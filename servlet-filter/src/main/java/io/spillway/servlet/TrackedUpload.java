@@ -6,6 +6,7 @@ import io.spillway.core.metrics.UploadCounters;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.routing.Route;
+import io.spillway.servlet.protocol.UploadTracker;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;

@@ -13,6 +13,8 @@ import io.spillway.core.progress.ProgressIds;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.servlet.protocol.UploadTracker;
+import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -6,7 +6,7 @@ import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.ResumableStores;
 import io.spillway.core.upload.MultipartReceiver;
-import io.spillway.servlet.UploadProtocol;
+import io.spillway.servlet.protocol.UploadProtocol;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
