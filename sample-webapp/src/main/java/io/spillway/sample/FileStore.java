@@ -1,6 +1,6 @@
 package io.spillway.sample;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.FileNames;
 import java.io.IOException;
 import java.io.InputStream;

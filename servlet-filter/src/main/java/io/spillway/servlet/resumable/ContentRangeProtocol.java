@@ -2,7 +2,7 @@ package io.spillway.servlet.resumable;
 
 import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.Sizes;
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.multipart.ContentDisposition;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.resumable.ByteRange;
