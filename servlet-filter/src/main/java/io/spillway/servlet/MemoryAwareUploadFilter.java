@@ -50,8 +50,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Routes every upload, on live memory measurements, to an in-memory buffer or to a streaming
@@ -76,7 +74,7 @@ public class MemoryAwareUploadFilter implements Filter {
     /** The servlet-context attribute holding the running filter, for the health and progress servlets. */
     public static final String FILTER_ATTRIBUTE = "io.spillway.filter";
 
-    private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());
+    private static final System.Logger LOG = System.getLogger(MemoryAwareUploadFilter.class.getName());
     private static final String FILTERED = MemoryAwareUploadFilter.class.getName() + ".FILTERED";
     private static final String BUDGET_ATTRIBUTE = "io.spillway.memoryBudget";
     private static final Set<String> UPLOAD_METHODS = Set.of("POST", "PUT", "PATCH");
@@ -152,7 +150,8 @@ public class MemoryAwareUploadFilter implements Filter {
         operations = new UploadOperations(config, this::config, clock, probe, budget, storage);
         operations.registerMBean(context.getContextPath(), filterConfig.getFilterName(), this::reconfigure);
         context.setAttribute(FILTER_ATTRIBUTE, this);
-        LOG.info(() -> "Spillway upload filter '" + filterConfig.getFilterName() + "' started: " + config.describe());
+        LOG.log(System.Logger.Level.INFO, () -> "Spillway upload filter '" + filterConfig.getFilterName()
+                + "' started: " + config.describe());
     }
 
     @Override
@@ -194,7 +193,7 @@ public class MemoryAwareUploadFilter implements Filter {
             try {
                 storage.deleteOwnFiles();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "could not clean the temp directory " + storage.root(), e);
+                LOG.log(System.Logger.Level.WARNING, "could not clean the temp directory " + storage.root(), e);
             }
         }
     }
@@ -240,7 +239,7 @@ public class MemoryAwareUploadFilter implements Filter {
      */
     private void reconfigure(SpillwayConfig updated) {
         settings = new Settings(updated, new RoutingPolicy(updated, budget));
-        LOG.info(() -> "Spillway configuration changed through JMX: " + updated.describe());
+        LOG.log(System.Logger.Level.INFO, () -> "Spillway configuration changed through JMX: " + updated.describe());
     }
 
     private void handleMultipart(HttpServletRequest original, HttpServletResponse response, FilterChain chain)
@@ -297,7 +296,7 @@ public class MemoryAwareUploadFilter implements Filter {
                 reject(request, response, aborted.get().status(), aborted.get().reason(), 0);
                 return;
             }
-            LOG.log(Level.FINE, "upload body could not be read", e);
+            LOG.log(System.Logger.Level.DEBUG, "upload body could not be read", e);
             reject(request, response, 400, "request body could not be read", 0);
             return;
         }

@@ -25,8 +25,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.management.JMException;
 
 /**
@@ -43,7 +41,7 @@ final class UploadOperations {
     /** How long a shutdown waits for aborted uploads to unwind. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
-    private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());
+    private static final System.Logger LOG = System.getLogger(MemoryAwareUploadFilter.class.getName());
     private static final int MAX_LOGGED_TEXT = 200;
 
     private final ProgressRegistry progress;
@@ -64,9 +62,9 @@ final class UploadOperations {
     void registerMBean(String contextPath, String filterName, Consumer<SpillwayConfig> reconfigure) {
         try {
             jmx = JmxRegistration.register(contextPath, filterName, new UploadFilterMetrics(monitor, reconfigure));
-            LOG.fine(() -> "registered " + jmx.name());
+            LOG.log(System.Logger.Level.DEBUG, () -> "registered " + jmx.name());
         } catch (JMException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not register the Spillway MBean: " + e.getMessage(), e);
+            LOG.log(System.Logger.Level.WARNING, "could not register the Spillway MBean: " + e.getMessage(), e);
         }
     }
 
@@ -127,7 +125,7 @@ final class UploadOperations {
             upload.failed(status, reason);
             upload.beforeRefusal(request, response);
         }
-        Level level = status >= 500 ? Level.WARNING : Level.INFO;
+        System.Logger.Level level = status >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
         if (LOG.isLoggable(level)) {
             LOG.log(level, "upload rejected: " + status + " " + escape(reason) + " [" + request.getMethod() + " "
                     + escape(request.getRequestURI()) + " from " + escape(request.getRemoteAddr())
@@ -145,10 +143,11 @@ final class UploadOperations {
         try {
             if (!active.awaitIdle(timeout)) {
                 int aborted = active.abortAll(503, "server is shutting down");
-                LOG.warning(() -> "shutdown: aborted " + aborted + " upload(s) still in flight after "
-                        + timeout.toMillis() + " ms");
+                LOG.log(System.Logger.Level.WARNING, () -> "shutdown: aborted " + aborted
+                        + " upload(s) still in flight after " + timeout.toMillis() + " ms");
                 if (!active.awaitIdle(ABORT_GRACE)) {
-                    LOG.warning(() -> "shutdown: " + active.count() + " upload(s) still held by the application");
+                    LOG.log(System.Logger.Level.WARNING, () -> "shutdown: " + active.count()
+                            + " upload(s) still held by the application");
                 }
             }
         } catch (InterruptedException e) {
