@@ -15,6 +15,8 @@ import io.spillway.core.routing.Route;
 import io.spillway.core.routing.RoutingPolicy;
 import io.spillway.core.routing.UploadFacts;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.ReceivedPart;
@@ -49,7 +51,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Routes every upload, on live memory measurements, to an in-memory buffer or to a streaming
@@ -81,6 +82,7 @@ public class MemoryAwareUploadFilter implements Filter {
 
     private final MemoryProbe memoryProbe;
     private final Clock clock;
+    private final Ticker ticker;
 
     /** The configuration and the policy built from it, swapped together in one write. */
     private volatile Settings settings;
@@ -94,19 +96,32 @@ public class MemoryAwareUploadFilter implements Filter {
     private MultipartReceiver bufferedReceiver;
     private List<UploadProtocol> protocols = List.of();
 
-    /** The filter as declared in {@code web.xml}: live memory readings, the system clock. */
+    /** The filter as declared in {@code web.xml}: live memory readings, the system clock and ticker. */
     public MemoryAwareUploadFilter() {
         this(null, Clock.systemUTC());
     }
 
     /**
-     * A filter with an injected memory probe and clock, for programmatic registration and tests.
+     * A filter with an injected memory probe and clock, for programmatic registration and tests;
+     * intervals are measured on the system ticker.
      *
      * @param memoryProbe the probe, or null for the system's
      */
     public MemoryAwareUploadFilter(MemoryProbe memoryProbe, Clock clock) {
+        this(memoryProbe, clock, Ticker.system());
+    }
+
+    /**
+     * A filter with an injected memory probe, clock and ticker: the clock gives the dates that are
+     * stored or shown (expiry, JSON timestamps), the ticker the intervals (slow-client windows,
+     * writer stalls, upload speed), so that a test can move either.
+     *
+     * @param memoryProbe the probe, or null for the system's
+     */
+    public MemoryAwareUploadFilter(MemoryProbe memoryProbe, Clock clock, Ticker ticker) {
         this.memoryProbe = memoryProbe;
         this.clock = clock;
+        this.ticker = ticker;
     }
 
     @Override
@@ -125,7 +140,8 @@ public class MemoryAwareUploadFilter implements Filter {
         } catch (IOException e) {
             throw new ServletException("cannot open tempDirectory " + root + ": " + e.getMessage(), e);
         }
-        probeRefresher = Executors.newSingleThreadExecutor(daemon("spillway-memory-probe"));
+        SpillwayThreads threads = SpillwayThreads.forContext(context.getContextPath());
+        probeRefresher = threads.single("memory-probe");
         probe = new SampledMemoryProbe(memoryProbe != null ? memoryProbe : SystemMemoryProbe.create(), clock,
                 config.probeInterval(), probeRefresher);
         budget = sharedBudget(context);
@@ -142,12 +158,12 @@ public class MemoryAwareUploadFilter implements Filter {
         MultipartReceiver chunkReceiver = spills.isLocal() ? streamedReceiver
                 : new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
         try {
-            protocols = ResumableProtocols.create(config, storage.root(), clock, chunkReceiver);
+            protocols = ResumableProtocols.create(config, storage.root(), clock, ticker, threads, chunkReceiver);
         } catch (IOException e) {
             spills.close();
             throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);
         }
-        operations = new UploadOperations(config, this::config, clock, probe, budget, storage);
+        operations = new UploadOperations(config, this::config, clock, ticker, threads, probe, budget, storage);
         operations.registerMBean(context.getContextPath(), filterConfig.getFilterName(), this::reconfigure);
         context.setAttribute(FILTER_ATTRIBUTE, this);
         LOG.log(System.Logger.Level.INFO, () -> "Spillway upload filter '" + filterConfig.getFilterName()
@@ -442,14 +458,6 @@ public class MemoryAwareUploadFilter implements Filter {
             context.setAttribute(BUDGET_ATTRIBUTE, created);
             return created;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Cleans up once an asynchronous request has ended, whichever way. */

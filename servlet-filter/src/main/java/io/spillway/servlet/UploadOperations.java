@@ -13,6 +13,8 @@ import io.spillway.core.progress.ProgressIds;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import io.spillway.servlet.protocol.UploadTracker;
 import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.ServletRequest;
@@ -51,10 +53,11 @@ final class UploadOperations {
     private volatile JmxRegistration jmx;
     private volatile boolean closing;
 
-    UploadOperations(SpillwayConfig config, Supplier<SpillwayConfig> liveConfig, Clock clock, SampledMemoryProbe probe,
-                     MemoryBudget budget, TempStorage storage) {
-        this.progress = new ProgressRegistry(clock, config.progressRetention());
-        this.active = new ActiveUploads(config.minUploadRate(), config.minRateWindow(), ActiveUploads::monotonicMillis, true);
+    UploadOperations(SpillwayConfig config, Supplier<SpillwayConfig> liveConfig, Clock clock, Ticker ticker,
+                     SpillwayThreads threads, SampledMemoryProbe probe, MemoryBudget budget, TempStorage storage) {
+        this.progress = new ProgressRegistry(clock, ticker, config.progressRetention());
+        this.active = new ActiveUploads(config.minUploadRate(), config.minRateWindow(), ticker);
+        active.startWatchdog(threads);
         this.monitor = new UploadMonitor(probe, budget, liveConfig, counters, active, storage);
     }
 

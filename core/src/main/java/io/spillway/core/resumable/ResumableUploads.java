@@ -7,6 +7,8 @@ import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.ResumableStore.StoredState;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.UploadIds;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,9 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,9 +43,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * server's own, and only after {@link #DELIVERY_GRACE} on a {@link ResumableStore#shared() shared}
  * store, where another server may be delivering them right now. Delivery is at-least-once.
  *
- * <p>Time comes from an injected {@link Clock}: expiry ({@code uploadExpiry} after the last stored
- * bytes), the stalled-writer timeout ({@code stalledUploadTimeout}) and the delivery grace are
- * testable without waiting.
+ * <p>Time is injected: expiry ({@code uploadExpiry} after the last stored bytes) and the delivery
+ * grace are wall-clock dates kept in the state, so they come from a {@link Clock}; the
+ * stalled-writer timeout ({@code stalledUploadTimeout}) is an interval, measured on a
+ * {@link Ticker}. Both are testable without waiting. Background threads come from the
+ * {@link SpillwayThreads} given.
  */
 public final class ResumableUploads implements AutoCloseable {
 
@@ -66,6 +68,7 @@ public final class ResumableUploads implements AutoCloseable {
     private final TempStorage staging;
     private final SpillwayConfig config;
     private final Clock clock;
+    private final SpillwayThreads threads;
     private final StoredUploads stored;
     private final WriterLeases leases;
     private final Endings endings;
@@ -75,17 +78,19 @@ public final class ResumableUploads implements AutoCloseable {
     private volatile ScheduledExecutorService releaseWatcher;
     private volatile int maxSpans = MAX_SPANS;
 
-    private ResumableUploads(ResumableStore store, TempStorage staging, SpillwayConfig config, Clock clock) {
+    private ResumableUploads(ResumableStore store, TempStorage staging, SpillwayConfig config, Clock clock,
+                             Ticker ticker, SpillwayThreads threads) {
         this.store = store;
         this.staging = staging;
         this.config = config;
         this.clock = clock;
+        this.threads = threads;
         for (int i = 0; i < STRIPES; i++) {
             resumeLocks[i] = new ReentrantLock();
         }
         this.endings = new Endings(store, clock, config.uploadExpiry());
         this.stored = new StoredUploads(store, endings);
-        this.leases = new WriterLeases(clock, config.stalledUploadTimeout(), store.writers(), stored::lock);
+        this.leases = new WriterLeases(ticker, config.stalledUploadTimeout(), store.writers(), stored::lock);
         this.expirySweep = new ExpirySweep(stored, leases, clock, config.uploadExpiry());
     }
 
@@ -98,9 +103,18 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public static ResumableUploads open(ResumableStore store, Path stagingDirectory, SpillwayConfig config,
                                         Clock clock) throws IOException {
+        return open(store, stagingDirectory, config, clock, Ticker.system(), SpillwayThreads.unscoped());
+    }
+
+    /**
+     * Opens the engine like {@link #open(ResumableStore, Path, SpillwayConfig, Clock)}, with the
+     * ticker its intervals are measured on and the threads its background work runs on.
+     */
+    public static ResumableUploads open(ResumableStore store, Path stagingDirectory, SpillwayConfig config,
+                                        Clock clock, Ticker ticker, SpillwayThreads threads) throws IOException {
         TempStorage staging = TempStorage.open(stagingDirectory);
         staging.deleteOwnFiles();
-        ResumableUploads engine = new ResumableUploads(store, staging, config, clock);
+        ResumableUploads engine = new ResumableUploads(store, staging, config, clock, ticker, threads);
         new StartupRecovery(engine.stored, clock).run();
         if (store.shared()) {
             engine.watchReleaseRequests();
@@ -113,7 +127,7 @@ public final class ResumableUploads implements AutoCloseable {
         if (sweeper != null) {
             return;
         }
-        sweeper = every(interval, "spillway-resumable-sweeper", this::sweepQuietly);
+        sweeper = threads.every("resumable-sweeper", interval, this::sweepQuietly);
     }
 
     /**
@@ -121,18 +135,7 @@ public final class ResumableUploads implements AutoCloseable {
      * servers that asked a writer here to let go of an upload.
      */
     private synchronized void watchReleaseRequests() {
-        releaseWatcher = every(RELEASE_WATCH_INTERVAL, "spillway-resumable-release-watcher", this::answerQuietly);
-    }
-
-    private static ScheduledExecutorService every(Duration interval, String name, Runnable task) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
-        return executor;
+        releaseWatcher = threads.every("resumable-release-watcher", RELEASE_WATCH_INTERVAL, this::answerQuietly);
     }
 
     /** Lowers the span cap, so that a test can reach it with few requests. */

@@ -2,6 +2,7 @@ package io.spillway.servlet.protocol;
 
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
+import io.spillway.core.time.Ticker;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -40,7 +41,8 @@ public final class UploadTracking {
     public static UploadProgress progress(HttpServletRequest request, String uploadId, long total, long alreadyStored) {
         UploadTracker tracker = trackerOf(request);
         if (tracker == null) {
-            return new ProgressRegistry(Clock.systemUTC(), Duration.ZERO).resume(uploadId, total, alreadyStored);
+            ProgressRegistry detached = new ProgressRegistry(Clock.systemUTC(), Ticker.system(), Duration.ZERO);
+            return detached.resume(uploadId, total, alreadyStored);
         }
         return tracker.resumableProgress(uploadId, total, alreadyStored);
     }
