@@ -1,7 +1,6 @@
 package io.spillway.core.resumable;
 
 import io.spillway.core.UploadRejectedException;
-import io.spillway.core.config.Sizes;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.ResumableStore.StoredState;
@@ -73,6 +72,8 @@ public final class ResumableUploads implements AutoCloseable {
     private final WriterLeases leases;
     private final Endings endings;
     private final ExpirySweep expirySweep;
+    private final UploadLimits limits;
+    private final DeliveryGrace delivery;
     private final ReentrantLock[] resumeLocks = new ReentrantLock[STRIPES];
     private volatile ScheduledExecutorService sweeper;
     private volatile ScheduledExecutorService releaseWatcher;
@@ -92,6 +93,8 @@ public final class ResumableUploads implements AutoCloseable {
         this.stored = new StoredUploads(store, endings);
         this.leases = new WriterLeases(ticker, config.stalledUploadTimeout(), store.writers(), stored::lock);
         this.expirySweep = new ExpirySweep(stored, leases, clock, config.uploadExpiry());
+        this.limits = new UploadLimits(store, config);
+        this.delivery = new DeliveryGrace(stored);
     }
 
     /**
@@ -157,9 +160,9 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public UploadState create(NewUpload spec) throws IOException {
         if (spec.total() != UploadState.UNKNOWN_LENGTH || !spec.protocol().equals(UploadState.IETF)) {
-            checkTotal(spec.total());
+            limits.checkTotal(spec.total());
         }
-        requireDisk(Math.max(0, spec.total()));
+        limits.requireDisk(Math.max(0, spec.total()));
         while (true) {
             Instant now = clock.instant();
             UploadState state = new UploadState(UploadIds.newId(), spec.protocol(), spec.total(), ByteRanges.empty(),
@@ -231,7 +234,7 @@ public final class ResumableUploads implements AutoCloseable {
      *                                 within {@code uploadExpiry}
      */
     public UploadState status(String id, String owner) throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         load(id, owner, true);
         leases.settle(id);
         return load(id, owner, true).state();
@@ -316,7 +319,7 @@ public final class ResumableUploads implements AutoCloseable {
         try {
             return store.materialize(id);
         } catch (IOException | RuntimeException e) {
-            markUndelivered(id);
+            delivery.markUndelivered(id);
             throw e;
         }
     }
@@ -332,7 +335,7 @@ public final class ResumableUploads implements AutoCloseable {
      * @throws UploadRejectedException 404 for an unknown id
      */
     public Optional<UploadState> claimDelivery(String id, String owner) throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         ReentrantLock lock = stored.lock(id);
         lock.lock();
         try {
@@ -373,7 +376,7 @@ public final class ResumableUploads implements AutoCloseable {
      * @throws UploadGoneException     when it already ended
      */
     public void terminate(String id, String owner) throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         load(id, owner, true);
         WriterLeases.Lease lease = leases.acquire(id, () -> { });
         try {
@@ -420,7 +423,7 @@ public final class ResumableUploads implements AutoCloseable {
 
     private WriteOutcome write(String id, String owner, Piece requested, InputStream body, Runnable wake)
             throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         load(id, owner, false);
         WriterLeases.Lease lease = leases.acquire(id, wake);
         Piece piece = lease.tookOver() ? requested.afterTakeOver() : requested;
@@ -428,7 +431,7 @@ public final class ResumableUploads implements AutoCloseable {
             UploadState state = load(id, owner, false).state();
             piece.precheck(state);
             long limit = piece.limit(state);
-            requireDisk(piece.expectedBytes(state));
+            limits.requireDisk(piece.expectedBytes(state));
             try (StagedBody staged = StagedBody.stage(staging, body, limit, piece.digestAlgorithm(), lease::touch,
                     lease::releaseAsked)) {
                 ByteRange span = piece.resolve(state, staged);
@@ -517,7 +520,7 @@ public final class ResumableUploads implements AutoCloseable {
      */
     private Loaded load(String id, String owner, boolean completeAllowed) throws IOException {
         Loaded loaded = read(id, owner);
-        if (loaded.state().complete() && deliveryAbandoned(loaded.state(), clock.instant())) {
+        if (loaded.state().complete() && DeliveryGrace.abandoned(loaded.state(), clock.instant())) {
             loaded = reopen(id, owner, completeAllowed, loaded);
         }
         if (loaded.state().complete() && !completeAllowed) {
@@ -535,32 +538,6 @@ public final class ResumableUploads implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "upload " + id + " was complete but not delivered within "
                 + DELIVERY_GRACE.toMinutes() + " min; it is resumable again");
         return new Loaded(reopened, version.get());
-    }
-
-    /** Whether a complete upload outlived {@link #DELIVERY_GRACE} without being finished. */
-    static boolean deliveryAbandoned(UploadState state, Instant now) {
-        return !now.isBefore(state.updatedAt().plus(DELIVERY_GRACE));
-    }
-
-    /** After a failed delivery: the upload becomes undelivered again, if the store still answers. */
-    private void markUndelivered(String id) {
-        ReentrantLock lock = stored.lock(id);
-        lock.lock();
-        try {
-            Optional<StoredState> saved = store.readState(id);
-            if (saved.isEmpty()) {
-                return;
-            }
-            UploadState state = UploadState.fromJson(saved.get().json());
-            if (state.complete()) {
-                store.replaceState(id, saved.get().version(), state.recovered(state.received()).toJson());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "upload " + id + " could not be marked undelivered; it becomes "
-                    + "resumable " + DELIVERY_GRACE.toMinutes() + " min after its last byte", e);
-        } finally {
-            lock.unlock();
-        }
     }
 
     private Loaded read(String id, String owner) throws IOException {
@@ -608,30 +585,6 @@ public final class ResumableUploads implements AutoCloseable {
             sweep();
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "sweeping resumable uploads failed", e);
-        }
-    }
-
-    private void checkTotal(long total) throws UploadRejectedException {
-        if (total < 0) {
-            throw UploadRejectedException.badRequest("upload length must not be negative: " + total);
-        }
-        if (total > config.maxFileSize()) {
-            throw UploadRejectedException.tooLarge("upload of " + Sizes.format(total) + " exceeds maxFileSize of "
-                    + Sizes.format(config.maxFileSize()));
-        }
-    }
-
-    private void requireDisk(long bytes) throws IOException {
-        long free = store.usableSpace() - config.diskReserve();
-        if (bytes > free) {
-            throw new UploadRejectedException(507, "not enough disk space: " + Sizes.format(bytes) + " needed, "
-                    + Sizes.format(Math.max(0, free)) + " free above the diskReserve");
-        }
-    }
-
-    private static void requireWellFormed(String id) throws UploadRejectedException {
-        if (!UploadIds.isValid(id)) {
-            throw new UploadRejectedException(404, "unknown upload id");
         }
     }
 

@@ -39,7 +39,7 @@ final class StartupRecovery {
         long extent = store.storedExtent(state.id());
         ByteRanges clipped = state.received().clip(extent);
         store.discardBeyond(state.id(), clipped.extent());
-        boolean reopen = state.complete() && (!store.shared() || ResumableUploads.deliveryAbandoned(state, now));
+        boolean reopen = state.complete() && (!store.shared() || DeliveryGrace.abandoned(state, now));
         if (!clipped.equals(state.received()) || reopen) {
             Optional<StoredState> stored = store.readState(state.id());
             if (stored.isPresent()) {
