@@ -1,6 +1,6 @@
 package io.spillway.s3;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

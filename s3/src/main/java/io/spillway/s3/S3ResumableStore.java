@@ -1,7 +1,7 @@
 package io.spillway.s3;
 
 import io.spillway.core.UploadRejectedException;
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.UploadIds;

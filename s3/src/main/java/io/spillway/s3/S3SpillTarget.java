@@ -4,6 +4,7 @@ import io.spillway.core.UploadRejectedException;
 import io.spillway.core.config.Sizes;
 import io.spillway.core.memory.MemoryBudget.Reservation;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.threads.SpillwayThreads;
 import io.spillway.core.upload.BufferReservations;
 import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.PartContent;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -152,11 +152,7 @@ final class S3SpillTarget implements SpillTarget {
     }
 
     private synchronized void startSweeping() {
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "spillway-s3-part-sweeper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        sweeper = SpillwayThreads.unscoped().scheduler("s3-part-sweeper");
         sweeper.scheduleWithFixedDelay(() -> {
             try {
                 sweep(Instant.now());

@@ -3,7 +3,7 @@ package io.spillway.s3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.s3.testing.Bucket;
 import io.spillway.servlet.testing.GeneratedStream;

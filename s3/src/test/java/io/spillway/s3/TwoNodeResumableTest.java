@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.s3.testing.Bucket;
 import io.spillway.servlet.testing.CuttingProxy;

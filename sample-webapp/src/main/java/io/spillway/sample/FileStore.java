@@ -1,10 +1,11 @@
 package io.spillway.sample;
 
-import io.spillway.core.json.Json;
 import io.spillway.core.storage.FileNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,12 +22,13 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.regex.Pattern;
 
 /**
  * The sample application's storage: each file lives in one directory under a server-made name
- * ({@code <id>.bin}) next to a JSON sidecar ({@code <id>.json}) with its name, size, SHA-256 and
- * route. The digest is computed while the bytes are written, so the listing proves what really
+ * ({@code <id>.bin}) next to a properties sidecar ({@code <id>.properties}) with its name, size,
+ * SHA-256 and route. The digest is computed while the bytes are written, so the listing proves what really
  * reached the disk.
  *
  * <p>A file appears in the listing only once it is complete: bytes go to a hidden temp file that
@@ -36,7 +38,7 @@ public final class FileStore {
 
     private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
     private static final String DATA_SUFFIX = ".bin";
-    private static final String META_SUFFIX = ".json";
+    private static final String META_SUFFIX = ".properties";
     private static final int BUFFER_SIZE = 64 * 1024;
 
     private final Path directory;
@@ -89,7 +91,7 @@ public final class FileStore {
         List<StoredFile> files = new ArrayList<>();
         try (DirectoryStream<Path> sidecars = Files.newDirectoryStream(directory, "*" + META_SUFFIX)) {
             for (Path sidecar : sidecars) {
-                files.add(StoredFile.fromJson(Json.parseObject(Files.readString(sidecar, StandardCharsets.UTF_8))));
+                files.add(readSidecar(sidecar));
             }
         }
         files.sort(Comparator.comparing(StoredFile::storedAt).reversed().thenComparing(StoredFile::id));
@@ -109,10 +111,20 @@ public final class FileStore {
         return Files.deleteIfExists(dataFile(id)) || existed;
     }
 
+    private static StoredFile readSidecar(Path sidecar) throws IOException {
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(sidecar, StandardCharsets.UTF_8)) {
+            properties.load(in);
+        }
+        return StoredFile.fromProperties(properties);
+    }
+
     private void writeSidecar(StoredFile stored) throws IOException {
-        Path temp = directory.resolve("." + stored.id() + ".json.partial");
+        Path temp = directory.resolve("." + stored.id() + META_SUFFIX + ".partial");
         try {
-            Files.writeString(temp, Json.write(stored.toJson()), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW);
+            try (Writer out = Files.newBufferedWriter(temp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW)) {
+                stored.toProperties().store(out, null);
+            }
             Files.move(temp, sidecar(stored.id()), StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);

@@ -1,6 +1,5 @@
 package io.spillway.sample;
 
-import io.spillway.core.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,7 @@ final class JsonResponses {
     }
 
     static void send(HttpServletResponse response, int status, Object document) throws IOException {
-        byte[] body = Json.write(document).getBytes(StandardCharsets.UTF_8);
+        byte[] body = SampleJson.write(document).getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 
 /**
  * One file the sample application has stored, as listed to the page.
@@ -30,7 +31,7 @@ public record StoredFile(String id, String name, long size, String sha256, Strin
         Objects.requireNonNull(storedAt, "storedAt");
     }
 
-    /** The JSON object the page and the sidecar file hold. */
+    /** The JSON object the page is sent. */
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("id", id);
@@ -43,15 +44,22 @@ public record StoredFile(String id, String name, long size, String sha256, Strin
         return json;
     }
 
-    /** Reads what {@link #toJson()} wrote. */
-    public static StoredFile fromJson(Map<String, Object> json) {
+    /** The sidecar file's form: one property per component, as {@link #toJson()} names them. */
+    Properties toProperties() {
+        Properties properties = new Properties();
+        toJson().forEach((key, value) -> properties.setProperty(key, String.valueOf(value)));
+        return properties;
+    }
+
+    /** Reads what {@link #toProperties()} wrote. */
+    static StoredFile fromProperties(Properties properties) {
         return new StoredFile(
-                (String) json.get("id"),
-                (String) json.get("name"),
-                ((Number) json.get("size")).longValue(),
-                (String) json.get("sha256"),
-                (String) json.get("route"),
-                (String) json.get("reason"),
-                Instant.parse((String) json.get("storedAt")));
+                properties.getProperty("id"),
+                properties.getProperty("name"),
+                Long.parseLong(properties.getProperty("size")),
+                properties.getProperty("sha256"),
+                properties.getProperty("route"),
+                properties.getProperty("reason"),
+                Instant.parse(properties.getProperty("storedAt")));
     }
 }

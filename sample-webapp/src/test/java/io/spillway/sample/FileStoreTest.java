@@ -52,7 +52,7 @@ class FileStoreTest {
         assertEquals("passwd", stored.name());
         assertTrue(stored.id().matches("[0-9a-f]{32}"), stored.id());
         try (Stream<Path> files = Files.list(directory)) {
-            assertEquals(List.of(stored.id() + ".bin", stored.id() + ".json"),
+            assertEquals(List.of(stored.id() + ".bin", stored.id() + ".properties"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }

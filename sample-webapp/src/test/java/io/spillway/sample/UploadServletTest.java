@@ -3,7 +3,7 @@ package io.spillway.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.routing.Route;
 import io.spillway.core.upload.UploadRecord;
 import jakarta.servlet.Filter;

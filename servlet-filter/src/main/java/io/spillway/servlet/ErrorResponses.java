@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 
 /**
  * Writes a refusal: the status and a short reason, as JSON when the client accepts it, else plain

@@ -1,6 +1,6 @@
 package io.spillway.servlet;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

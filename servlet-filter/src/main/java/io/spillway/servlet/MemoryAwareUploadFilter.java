@@ -15,6 +15,8 @@ import io.spillway.core.routing.Route;
 import io.spillway.core.routing.RoutingPolicy;
 import io.spillway.core.routing.UploadFacts;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import io.spillway.core.upload.BodySpool;
 import io.spillway.core.upload.DiskGuard;
 import io.spillway.core.upload.MultipartReceiver;
@@ -22,8 +24,10 @@ import io.spillway.core.upload.ReceivedPart;
 import io.spillway.core.upload.SpillTarget;
 import io.spillway.core.upload.SpillTargets;
 import io.spillway.core.upload.UploadRecord;
-import io.spillway.servlet.resumable.AssembledRequest;
-import jakarta.servlet.AsyncContext;
+import io.spillway.servlet.protocol.AssembledRequest;
+import io.spillway.servlet.protocol.CompletedUpload;
+import io.spillway.servlet.protocol.UploadProtocol;
+import io.spillway.servlet.resumable.ResumableProtocols;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -34,7 +38,6 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.File;
 import java.io.IOException;
@@ -50,9 +53,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Routes every upload, on live memory measurements, to an in-memory buffer or to a streaming
@@ -77,13 +77,14 @@ public class MemoryAwareUploadFilter implements Filter {
     /** The servlet-context attribute holding the running filter, for the health and progress servlets. */
     public static final String FILTER_ATTRIBUTE = "io.spillway.filter";
 
-    private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());
+    private static final System.Logger LOG = System.getLogger(MemoryAwareUploadFilter.class.getName());
     private static final String FILTERED = MemoryAwareUploadFilter.class.getName() + ".FILTERED";
     private static final String BUDGET_ATTRIBUTE = "io.spillway.memoryBudget";
     private static final Set<String> UPLOAD_METHODS = Set.of("POST", "PUT", "PATCH");
 
     private final MemoryProbe memoryProbe;
     private final Clock clock;
+    private final Ticker ticker;
 
     /** The configuration and the policy built from it, swapped together in one write. */
     private volatile Settings settings;
@@ -98,19 +99,32 @@ public class MemoryAwareUploadFilter implements Filter {
     private List<UploadProtocol> protocols = List.of();
     private volatile boolean asyncWarned;
 
-    /** The filter as declared in {@code web.xml}: live memory readings, the system clock. */
+    /** The filter as declared in {@code web.xml}: live memory readings, the system clock and ticker. */
     public MemoryAwareUploadFilter() {
         this(null, Clock.systemUTC());
     }
 
     /**
-     * A filter with an injected memory probe and clock, for programmatic registration and tests.
+     * A filter with an injected memory probe and clock, for programmatic registration and tests;
+     * intervals are measured on the system ticker.
      *
      * @param memoryProbe the probe, or null for the system's
      */
     public MemoryAwareUploadFilter(MemoryProbe memoryProbe, Clock clock) {
+        this(memoryProbe, clock, Ticker.system());
+    }
+
+    /**
+     * A filter with an injected memory probe, clock and ticker: the clock gives the dates that are
+     * stored or shown (expiry, JSON timestamps), the ticker the intervals (slow-client windows,
+     * writer stalls, upload speed), so that a test can move either.
+     *
+     * @param memoryProbe the probe, or null for the system's
+     */
+    public MemoryAwareUploadFilter(MemoryProbe memoryProbe, Clock clock, Ticker ticker) {
         this.memoryProbe = memoryProbe;
         this.clock = clock;
+        this.ticker = ticker;
     }
 
     @Override
@@ -129,7 +143,8 @@ public class MemoryAwareUploadFilter implements Filter {
         } catch (IOException e) {
             throw new ServletException("cannot open tempDirectory " + root + ": " + e.getMessage(), e);
         }
-        probeRefresher = Executors.newSingleThreadExecutor(daemon("spillway-memory-probe"));
+        SpillwayThreads threads = SpillwayThreads.forContext(context.getContextPath());
+        probeRefresher = threads.single("memory-probe");
         probe = new SampledMemoryProbe(memoryProbe != null ? memoryProbe : SystemMemoryProbe.create(), clock,
                 config.probeInterval(), probeRefresher);
         budget = sharedBudget(context);
@@ -146,15 +161,16 @@ public class MemoryAwareUploadFilter implements Filter {
         MultipartReceiver chunkReceiver = spills.isLocal() ? streamedReceiver
                 : new MultipartReceiver(parser, config, storage, config.digestAlgorithm());
         try {
-            protocols = Protocols.create(config, storage, clock, chunkReceiver);
+            protocols = ResumableProtocols.create(config, storage.root(), clock, ticker, threads, chunkReceiver);
         } catch (IOException e) {
             spills.close();
             throw new ServletException("cannot open the resumable uploads in " + root + ": " + e.getMessage(), e);
         }
-        operations = new UploadOperations(config, this::config, clock, probe, budget, storage);
+        operations = new UploadOperations(config, this::config, clock, ticker, threads, probe, budget, storage);
         operations.registerMBean(context.getContextPath(), filterConfig.getFilterName(), this::reconfigure);
         context.setAttribute(FILTER_ATTRIBUTE, this);
-        LOG.info(() -> "Spillway upload filter '" + filterConfig.getFilterName() + "' started: " + config.describe());
+        LOG.log(System.Logger.Level.INFO, () -> "Spillway upload filter '" + filterConfig.getFilterName()
+                + "' started: " + config.describe());
     }
 
     @Override
@@ -196,7 +212,7 @@ public class MemoryAwareUploadFilter implements Filter {
             try {
                 storage.deleteOwnFiles();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "could not clean the temp directory " + storage.root(), e);
+                LOG.log(System.Logger.Level.WARNING, "could not clean the temp directory " + storage.root(), e);
             }
         }
     }
@@ -242,7 +258,7 @@ public class MemoryAwareUploadFilter implements Filter {
      */
     private void reconfigure(SpillwayConfig updated) {
         settings = new Settings(updated, new RoutingPolicy(updated, budget));
-        LOG.info(() -> "Spillway configuration changed through JMX: " + updated.describe());
+        LOG.log(System.Logger.Level.INFO, () -> "Spillway configuration changed through JMX: " + updated.describe());
     }
 
     private void handleMultipart(HttpServletRequest original, HttpServletResponse response, FilterChain chain)
@@ -384,7 +400,7 @@ public class MemoryAwareUploadFilter implements Filter {
             reject(request, response, aborted.get().status(), aborted.get().reason(), 0);
             return;
         }
-        LOG.log(Level.FINE, "upload body could not be read", failure);
+        LOG.log(System.Logger.Level.DEBUG, "upload body could not be read", failure);
         reject(request, response, 400, "request body could not be read", 0);
     }
 
@@ -399,7 +415,7 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         if (!asyncWarned) {
             asyncWarned = true;
-            LOG.warning(() -> "nonBlockingIntake=true, but the request is not async-supported; uploads are read "
+            LOG.log(System.Logger.Level.WARNING, () -> "nonBlockingIntake=true, but the request is not async-supported; uploads are read "
                     + "with a blocking thread. Declare <async-supported>true</async-supported> on the Spillway "
                     + "filter and on every filter before it");
         }
@@ -633,14 +649,6 @@ public class MemoryAwareUploadFilter implements Filter {
             context.setAttribute(BUDGET_ATTRIBUTE, created);
             return created;
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     /** Cleans up once an asynchronous request has ended, whichever way. */

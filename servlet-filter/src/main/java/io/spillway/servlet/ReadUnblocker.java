@@ -10,8 +10,6 @@ import java.lang.reflect.Method;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Makes a servlet read that is blocked in the socket return at once, so that the slow-client
@@ -38,7 +36,7 @@ import java.util.logging.Logger;
  */
 final class ReadUnblocker {
 
-    private static final Logger LOG = Logger.getLogger(ReadUnblocker.class.getName());
+    private static final System.Logger LOG = System.getLogger(ReadUnblocker.class.getName());
     private static final Runnable NOTHING = () -> { };
     private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
     private static final String RESPONSE_FACADE = "org.apache.catalina.connector.ResponseFacade";
@@ -73,7 +71,8 @@ final class ReadUnblocker {
             return NOTHING;
         } catch (ReflectiveOperationException | RuntimeException e) {
             unsupported = true;
-            LOG.log(Level.FINE, "cannot reach Tomcat's socket; slow uploads are cut off at their next byte", e);
+            LOG.log(System.Logger.Level.DEBUG,
+                    "cannot reach Tomcat's socket; slow uploads are cut off at their next byte", e);
             return NOTHING;
         }
     }
@@ -99,7 +98,7 @@ final class ReadUnblocker {
             method(connectorResponse.getClass(), "resetError").invoke(connectorResponse);
             request.removeAttribute(ERROR_EXCEPTION);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.FINE, "cannot clear Tomcat's read error; its error page answers instead", e);
+            LOG.log(System.Logger.Level.DEBUG, "cannot clear Tomcat's read error; its error page answers instead", e);
         }
     }
 

@@ -7,7 +7,9 @@ import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.resumable.LateWriter;
 import io.spillway.core.routing.Route;
+import io.spillway.servlet.protocol.UploadTracker;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * its cleanup: in flight (health, metrics, shutdown), its body metered and rate-guarded, its
  * progress fed. The filter calls one method per stage; {@link #close()} ends it on every path.
  */
-final class TrackedUpload {
+final class TrackedUpload implements UploadTracker {
 
     /** Route label while the route is not decided yet. */
     static final String ROUTING = "ROUTING";
@@ -103,7 +105,8 @@ final class TrackedUpload {
      * A newer request for the same resumable upload took over: the body read ends now (a blocked
      * one too, where the container allows) and the request answers 400.
      */
-    void supersede() {
+    @Override
+    public void supersede() {
         active.abort(400, SUPERSEDED);
     }
 
@@ -115,8 +118,8 @@ final class TrackedUpload {
         late = true;
     }
 
-    /** What the engine runs to make this request let go of its upload (see {@link UploadTracking#releaser}). */
-    Runnable releaser() {
+    @Override
+    public Runnable releaser() {
         return late ? (LateWriter) this::supersede : this::supersede;
     }
 
@@ -125,13 +128,21 @@ final class TrackedUpload {
         active.abort(status, reason);
     }
 
+    @Override
+    public void beforeRefusal(HttpServletRequest refused, HttpServletResponse response) {
+        if (aborted().isPresent()) {
+            ReadUnblocker.forgetReadFailure(refused, response);
+        }
+    }
+
     /** The upload was refused. */
     void failed(int status, String reason) {
         progress.forEach(p -> p.failed(status, reason));
     }
 
     /** Attaches a resumable upload's progress: body bytes read from now on count for it. */
-    synchronized UploadProgress resumableProgress(String uploadId, long total, long alreadyStored) {
+    @Override
+    public synchronized UploadProgress resumableProgress(String uploadId, long total, long alreadyStored) {
         UploadProgress resumed = registry.resume(uploadId, total, alreadyStored);
         progress.add(resumed);
         active.listen(resumed);

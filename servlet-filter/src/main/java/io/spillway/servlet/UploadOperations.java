@@ -13,6 +13,10 @@ import io.spillway.core.progress.ProgressIds;
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
+import io.spillway.servlet.protocol.UploadTracker;
+import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,8 +27,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import javax.management.JMException;
 
 /**
@@ -41,8 +43,7 @@ final class UploadOperations {
     /** How long a shutdown waits for aborted uploads to unwind. */
     static final Duration ABORT_GRACE = Duration.ofSeconds(2);
 
-    private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());
-    private static final String TRACKED_ATTRIBUTE = TrackedUpload.class.getName();
+    private static final System.Logger LOG = System.getLogger(MemoryAwareUploadFilter.class.getName());
     private static final int MAX_LOGGED_TEXT = 200;
 
     private final ProgressRegistry progress;
@@ -52,10 +53,11 @@ final class UploadOperations {
     private volatile JmxRegistration jmx;
     private volatile boolean closing;
 
-    UploadOperations(SpillwayConfig config, Supplier<SpillwayConfig> liveConfig, Clock clock, SampledMemoryProbe probe,
-                     MemoryBudget budget, TempStorage storage) {
-        this.progress = new ProgressRegistry(clock, config.progressRetention());
-        this.active = new ActiveUploads(config.minUploadRate(), config.minRateWindow(), ActiveUploads::monotonicMillis, true);
+    UploadOperations(SpillwayConfig config, Supplier<SpillwayConfig> liveConfig, Clock clock, Ticker ticker,
+                     SpillwayThreads threads, SampledMemoryProbe probe, MemoryBudget budget, TempStorage storage) {
+        this.progress = new ProgressRegistry(clock, ticker, config.progressRetention());
+        this.active = new ActiveUploads(config.minUploadRate(), config.minRateWindow(), ticker);
+        active.startWatchdog(threads);
         this.monitor = new UploadMonitor(probe, budget, liveConfig, counters, active, storage);
     }
 
@@ -63,9 +65,9 @@ final class UploadOperations {
     void registerMBean(String contextPath, String filterName, Consumer<SpillwayConfig> reconfigure) {
         try {
             jmx = JmxRegistration.register(contextPath, filterName, new UploadFilterMetrics(monitor, reconfigure));
-            LOG.fine(() -> "registered " + jmx.name());
+            LOG.log(System.Logger.Level.DEBUG, () -> "registered " + jmx.name());
         } catch (JMException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not register the Spillway MBean: " + e.getMessage(), e);
+            LOG.log(System.Logger.Level.WARNING, "could not register the Spillway MBean: " + e.getMessage(), e);
         }
     }
 
@@ -124,11 +126,9 @@ final class UploadOperations {
         TrackedUpload upload = tracked(request);
         if (upload != null) {
             upload.failed(status, reason);
-            if (upload.aborted().isPresent()) {
-                ReadUnblocker.forgetReadFailure(request, response);
-            }
+            upload.beforeRefusal(request, response);
         }
-        Level level = status >= 500 ? Level.WARNING : Level.INFO;
+        System.Logger.Level level = status >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.INFO;
         if (LOG.isLoggable(level)) {
             LOG.log(level, "upload rejected: " + status + " " + escape(reason) + " [" + request.getMethod() + " "
                     + escape(request.getRequestURI()) + " from " + escape(request.getRemoteAddr())
@@ -146,10 +146,11 @@ final class UploadOperations {
         try {
             if (!active.awaitIdle(timeout)) {
                 int aborted = active.abortAll(503, "server is shutting down");
-                LOG.warning(() -> "shutdown: aborted " + aborted + " upload(s) still in flight after "
-                        + timeout.toMillis() + " ms");
+                LOG.log(System.Logger.Level.WARNING, () -> "shutdown: aborted " + aborted
+                        + " upload(s) still in flight after " + timeout.toMillis() + " ms");
                 if (!active.awaitIdle(ABORT_GRACE)) {
-                    LOG.warning(() -> "shutdown: " + active.count() + " upload(s) still held by the application");
+                    LOG.log(System.Logger.Level.WARNING, () -> "shutdown: " + active.count()
+                            + " upload(s) still held by the application");
                 }
             }
         } catch (InterruptedException e) {
@@ -167,7 +168,7 @@ final class UploadOperations {
 
     /** The tracked upload of a request, or null. */
     static TrackedUpload tracked(ServletRequest request) {
-        return request.getAttribute(TRACKED_ATTRIBUTE) instanceof TrackedUpload upload ? upload : null;
+        return request.getAttribute(UploadTracker.ATTRIBUTE) instanceof TrackedUpload upload ? upload : null;
     }
 
     private ActiveUpload begin(HttpServletRequest request, String route) {
@@ -175,7 +176,7 @@ final class UploadOperations {
     }
 
     private static TrackedUpload track(HttpServletRequest request, TrackedUpload upload) {
-        request.setAttribute(TRACKED_ATTRIBUTE, upload);
+        request.setAttribute(UploadTracker.ATTRIBUTE, upload);
         return upload;
     }
 

@@ -23,7 +23,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One log line per rejected upload, with its reason and no file content; client text escaped. */
+/**
+ * One log line per rejected upload, with its reason and no file content; client text escaped. The
+ * filter logs through {@code System.Logger}, which writes to {@code java.util.logging} by default, so
+ * a JUL handler on the logger of that name sees the lines.
+ */
 class RejectionLogTest {
 
     private static final Logger LOG = Logger.getLogger(MemoryAwareUploadFilter.class.getName());

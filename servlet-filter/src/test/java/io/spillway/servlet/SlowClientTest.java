@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.time.ManualTicker;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
@@ -16,21 +17,29 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Slow clients over raw sockets: a drip (one byte every 2 s), a silent client and a dripping
- * Content-Range chunk, all with
- * {@code minUploadRate=1KB} over {@code minRateWindow=3s}, are cut off with 408 within a few
- * seconds (their bodies would take days), their partial files are deleted and their threads freed,
- * while a normal upload on the same server completes. The connector's own read timeout is set to
- * a minute, so only the filter's watchdog can explain a cut-off this early.
+ * Content-Range chunk, all with {@code minUploadRate=1KB} over {@code minRateWindow=3s}, are cut
+ * off with 408 (their bodies would take days), their partial files are deleted and their threads
+ * freed, while a normal upload on the same server completes.
+ *
+ * <p>The filter measures rates on an injected {@link ManualTicker}: while it stands still nobody is
+ * cut off, however long the test takes; once it moves past the window, the watchdog's next round
+ * (every 375 ms of real time) answers all three. The connector's own read timeout is a minute, so
+ * only the watchdog can explain the cut-off. {@code SlowDripTest} and the container suite cover the
+ * same path on real time.
  */
 class SlowClientTest {
 
@@ -50,7 +59,8 @@ class SlowClientTest {
 
     @Test
     void dripAndSilentClients_areCutOff_whileANormalUploadCompletes() throws Exception {
-        MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter();
+        ManualTicker ticker = new ManualTicker();
+        MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(null, Clock.systemUTC(), ticker);
         server = TestServer.builder()
                 .filter(filter, Map.of("tempDirectory", temp.resolve("spill").toString(), "diskReserve", "0",
                         "inMemoryThreshold", "0", "minUploadRate", "1KB", "minRateWindow", "3s"), "/upload")
@@ -58,7 +68,6 @@ class SlowClientTest {
                 .connector("connectionTimeout", "60000")
                 .start();
 
-        long started = System.nanoTime();
         CompletableFuture<String> drip = CompletableFuture.supplyAsync(() -> dripClient(2000));
         CompletableFuture<String> silent = CompletableFuture.supplyAsync(() -> dripClient(0));
         CompletableFuture<String> chunk = CompletableFuture.supplyAsync(this::dripChunk);
@@ -72,15 +81,19 @@ class SlowClientTest {
         assertEquals(200, normal.statusCode(), normal.body());
         assertEquals(GeneratedStream.sha256Of(21, 4_000_000),
                 ((Map<?, ?>) ((List<?>) Http.json(normal).get("parts")).get(0)).get("sha256"));
+        awaitUploadsInFlight(filter, 3);
+        assertTrue(liveThreadNames().contains("spillway-slow-client-watchdog /"), liveThreadNames().toString());
 
+        long advanced = System.nanoTime();
+        ticker.advance(Duration.ofSeconds(4));
         for (CompletableFuture<String> client : List.of(drip, silent, chunk)) {
             String response = client.get(30, TimeUnit.SECONDS);
             assertTrue(response.startsWith("HTTP/1.1 408"), response);
             assertTrue(response.contains("upload too slow: "), response);
             assertTrue(response.contains("minUploadRate is 1.0 KiB/s over minRateWindow 3s"), response);
         }
-        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        assertTrue(elapsedMillis < 15_000, "cut off after " + elapsedMillis + " ms; the drip's body would take 55 hours");
+        long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - advanced);
+        assertTrue(elapsedMillis < 10_000, "cut off " + elapsedMillis + " ms after the window passed");
 
         awaitNoUploadInFlight(filter);
         assertEquals(0, spillFiles(), "partial files deleted");
@@ -132,6 +145,19 @@ class SlowClientTest {
         } catch (IOException e) {
             return "client failed: " + e;
         }
+    }
+
+    /** Waits until the slow uploads are all in flight, so that their rate guards have started. */
+    private static void awaitUploadsInFlight(MemoryAwareUploadFilter filter, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (filter.monitor().active().count() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(count, filter.monitor().active().count(), "slow uploads in flight, none cut off yet");
+    }
+
+    private static Set<String> liveThreadNames() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).collect(Collectors.toSet());
     }
 
     private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) throws InterruptedException {

@@ -3,7 +3,7 @@ package io.spillway.benchmarks.slow;
 import io.spillway.benchmarks.harness.CpuAccounting;
 import io.spillway.benchmarks.harness.ServerKind;
 import io.spillway.benchmarks.harness.ServerProcess;
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;

@@ -1,15 +1,15 @@
 package io.spillway.core.activity;
 
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 
 /**
  * The uploads one filter is handling right now: counted by route for health and metrics, watched
@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
  * body each {@link MinimumRateGuard#spacingOf spacing} and aborts those below the minimum rate
  * with 408. A read blocked in the socket cannot notice a rate on its own (it returns only when a
  * byte comes), which is why the check runs beside the reads and the abort carries an unblocker.
+ * Rates are measured on the injected {@link Ticker}; {@link #awaitIdle} waits in real time.
  */
 public final class ActiveUploads implements AutoCloseable {
 
@@ -27,37 +28,34 @@ public final class ActiveUploads implements AutoCloseable {
 
     private final long minUploadRate;
     private final Duration minRateWindow;
-    private final LongSupplier millis;
+    private final Ticker ticker;
     private final Set<ActiveUpload> uploads = ConcurrentHashMap.newKeySet();
     private final Object idle = new Object();
-    private final ScheduledExecutorService watchdog;
+    private ScheduledExecutorService watchdog;
 
     /**
+     * Tracks uploads; no watchdog runs until {@link #startWatchdog} (tests call {@link #checkRates()}
+     * instead).
+     *
      * @param minUploadRate bytes per second a body must keep up; 0 turns the guard off
      * @param minRateWindow how long a body may stay below the rate
-     * @param millis        a monotonic clock in milliseconds (tests pass their own)
-     * @param startWatchdog whether to run the watchdog thread (tests call {@link #checkRates()} instead)
+     * @param ticker        the time the rates are measured on
      */
-    public ActiveUploads(long minUploadRate, Duration minRateWindow, LongSupplier millis, boolean startWatchdog) {
+    public ActiveUploads(long minUploadRate, Duration minRateWindow, Ticker ticker) {
         this.minUploadRate = minUploadRate;
         this.minRateWindow = minRateWindow;
-        this.millis = millis;
-        if (startWatchdog && minUploadRate > 0) {
-            long spacing = MinimumRateGuard.spacingOf(minRateWindow);
-            watchdog = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "spillway-slow-client-watchdog");
-                thread.setDaemon(true);
-                return thread;
-            });
-            watchdog.scheduleWithFixedDelay(this::checkRatesQuietly, spacing, spacing, TimeUnit.MILLISECONDS);
-        } else {
-            watchdog = null;
-        }
+        this.ticker = ticker;
     }
 
-    /** Monotonic milliseconds from {@link System#nanoTime()}. */
-    public static long monotonicMillis() {
-        return System.nanoTime() / 1_000_000;
+    /**
+     * Starts the watchdog thread, which runs {@link #checkRates()} each spacing of the window; does
+     * nothing when the guard is off or the watchdog runs already.
+     */
+    public synchronized void startWatchdog(SpillwayThreads threads) {
+        if (minUploadRate > 0 && watchdog == null) {
+            Duration spacing = Duration.ofMillis(MinimumRateGuard.spacingOf(minRateWindow));
+            watchdog = threads.every("slow-client-watchdog", spacing, this::checkRatesQuietly);
+        }
     }
 
     /**
@@ -67,7 +65,8 @@ public final class ActiveUploads implements AutoCloseable {
      * @param unblocker makes a read blocked in this request's socket return (or does nothing)
      */
     public ActiveUpload begin(String route, Runnable unblocker) {
-        MinimumRateGuard guard = minUploadRate > 0 ? new MinimumRateGuard(minUploadRate, minRateWindow, millis.getAsLong()) : null;
+        MinimumRateGuard guard = minUploadRate > 0
+                ? new MinimumRateGuard(minUploadRate, minRateWindow, ticker.millis()) : null;
         ActiveUpload upload = new ActiveUpload(this, route, guard, unblocker);
         uploads.add(upload);
         return upload;
@@ -90,7 +89,7 @@ public final class ActiveUploads implements AutoCloseable {
     /** Runs one watchdog round now: aborts every upload below the minimum rate. Returns how many. */
     public int checkRates() {
         int aborted = 0;
-        long now = millis.getAsLong();
+        long now = ticker.millis();
         for (ActiveUpload upload : uploads) {
             var tooSlow = upload.checkRate(now);
             if (tooSlow.isPresent() && upload.abort(TOO_SLOW, tooSlow.get())) {
@@ -132,7 +131,7 @@ public final class ActiveUploads implements AutoCloseable {
 
     /** Stops the watchdog. Uploads still in flight stay tracked until they end. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (watchdog != null) {
             watchdog.shutdownNow();
         }

@@ -1,5 +1,6 @@
 package io.spillway.core.progress;
 
+import io.spillway.core.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -25,16 +26,28 @@ public final class ProgressRegistry {
 
     private final ConcurrentHashMap<String, UploadProgress> entries = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final Ticker ticker;
     private final long retentionMillis;
     private final int maxRetained;
     private final AtomicLong nextSweep = new AtomicLong();
 
-    public ProgressRegistry(Clock clock, Duration retention) {
-        this(clock, retention, DEFAULT_MAX_RETAINED);
+    /**
+     * @param clock     the wall clock of the timestamps shown
+     * @param ticker    the time speed, ETA and retention are measured on
+     * @param retention how long an idle entry is kept after its last request
+     */
+    public ProgressRegistry(Clock clock, Ticker ticker, Duration retention) {
+        this(clock, ticker, retention, DEFAULT_MAX_RETAINED);
     }
 
-    public ProgressRegistry(Clock clock, Duration retention, int maxRetained) {
+    /**
+     * A registry like {@link #ProgressRegistry(Clock, Ticker, Duration)} that keeps at most
+     * {@code maxRetained} idle entries.
+     */
+    public ProgressRegistry(Clock clock, Ticker ticker, Duration retention, int maxRetained) {
         this.clock = clock;
+        this.ticker = ticker;
+        this.nextSweep.set(ticker.millis());
         this.retentionMillis = retention.toMillis();
         this.maxRetained = maxRetained;
     }
@@ -47,7 +60,7 @@ public final class ProgressRegistry {
      */
     public Optional<UploadProgress> start(String id, long total) {
         sweep();
-        UploadProgress fresh = new UploadProgress(id, clock, total);
+        UploadProgress fresh = new UploadProgress(id, clock, ticker, total);
         fresh.attach();
         UploadProgress kept = entries.compute(id, (key, existing) ->
                 existing != null && existing.isAttached() ? existing : fresh);
@@ -64,7 +77,8 @@ public final class ProgressRegistry {
     public UploadProgress resume(String id, long total, long alreadyStored) {
         sweep();
         UploadProgress progress = entries.compute(id, (key, existing) ->
-                existing != null && !existing.state().isFinal() ? existing : new UploadProgress(id, clock, total));
+                existing != null && !existing.state().isFinal() ? existing
+                        : new UploadProgress(id, clock, ticker, total));
         progress.resume(total, alreadyStored);
         return progress;
     }
@@ -76,7 +90,7 @@ public final class ProgressRegistry {
         if (progress == null) {
             return Optional.empty();
         }
-        if (progress.isExpired(clock.millis(), retentionMillis)) {
+        if (progress.isExpired(ticker.millis(), retentionMillis)) {
             entries.remove(id, progress);
             return Optional.empty();
         }
@@ -89,7 +103,7 @@ public final class ProgressRegistry {
     }
 
     private void sweep() {
-        long now = clock.millis();
+        long now = ticker.millis();
         long due = nextSweep.get();
         if (now < due || !nextSweep.compareAndSet(due, now + Math.min(SWEEP_EVERY_MILLIS, Math.max(1, retentionMillis)))) {
             return;

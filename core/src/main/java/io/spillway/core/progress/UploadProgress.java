@@ -1,6 +1,7 @@
 package io.spillway.core.progress;
 
 import io.spillway.core.activity.ThroughputWindow;
+import io.spillway.core.time.Ticker;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,8 +12,10 @@ import java.util.function.LongConsumer;
  * polls. A single-request upload has one of these for one request; a resumable upload keeps one
  * across its requests (see {@link ProgressRegistry#resume}).
  *
- * <p>Counting a read costs an atomic add and a clock read; a speed sample is kept at most every
- * {@value #SAMPLE_SPACING_MILLIS} ms.
+ * <p>Counting a read costs an atomic add and a ticker read; a speed sample is kept at most every
+ * {@value #SAMPLE_SPACING_MILLIS} ms. Speed, ETA and retention are measured on the monotonic
+ * {@link Ticker}; the wall clock is read once, at the start, and the timestamps shown are that
+ * instant plus the ticker's elapsed time, so a change of the system time never distorts a speed.
  */
 public final class UploadProgress implements LongConsumer {
 
@@ -21,7 +24,8 @@ public final class UploadProgress implements LongConsumer {
     static final long SAMPLE_SPACING_MILLIS = 250;
 
     private final String id;
-    private final Clock clock;
+    private final Ticker ticker;
+    private final Instant startedAt;
     private final long startedMillis;
     private final AtomicLong received = new AtomicLong();
     private final ThroughputWindow window;
@@ -35,12 +39,14 @@ public final class UploadProgress implements LongConsumer {
     private volatile long finishedMillis;
     private int requests;
 
-    UploadProgress(String id, Clock clock, long total) {
+    UploadProgress(String id, Clock clock, Ticker ticker, long total) {
         this.id = id;
-        this.clock = clock;
+        this.ticker = ticker;
         this.total = total;
-        this.startedMillis = clock.millis();
+        this.startedAt = clock.instant();
+        this.startedMillis = ticker.millis();
         this.updatedMillis = startedMillis;
+        this.nextSampleMillis = startedMillis;
         this.window = new ThroughputWindow(startedMillis, SAMPLE_SPACING_MILLIS,
                 (int) (SPEED_WINDOW_MILLIS / SAMPLE_SPACING_MILLIS) + 4);
     }
@@ -56,7 +62,7 @@ public final class UploadProgress implements LongConsumer {
 
     /** Counts body bytes that just arrived. */
     public void add(long bytes) {
-        long now = clock.millis();
+        long now = ticker.millis();
         long count = received.addAndGet(bytes);
         updatedMillis = now;
         if (now >= nextSampleMillis) {
@@ -106,7 +112,7 @@ public final class UploadProgress implements LongConsumer {
         if (state.isFinal()) {
             return;
         }
-        long now = clock.millis();
+        long now = ticker.millis();
         if (total < 0) {
             total = received.get();
         }
@@ -120,7 +126,7 @@ public final class UploadProgress implements LongConsumer {
         if (state.isFinal()) {
             return;
         }
-        long now = clock.millis();
+        long now = ticker.millis();
         failureStatus = status;
         failureReason = reason;
         finishedMillis = now;
@@ -137,7 +143,7 @@ public final class UploadProgress implements LongConsumer {
     /** Reads the progress now. */
     public ProgressSnapshot snapshot() {
         UploadState current = state;
-        long now = clock.millis();
+        long now = ticker.millis();
         long moment = current.isFinal() ? finishedMillis : now;
         long bytes = received.get();
         long expected = total;
@@ -153,7 +159,7 @@ public final class UploadProgress implements LongConsumer {
             eta = -1;
         }
         return new ProgressSnapshot(id, current, bytes, expected, route, speed, eta, failureStatus, failureReason,
-                Instant.ofEpochMilli(startedMillis), Instant.ofEpochMilli(updatedMillis));
+                startedAt, startedAt.plusMillis(updatedMillis - startedMillis));
     }
 
     synchronized void attach() {
@@ -168,7 +174,7 @@ public final class UploadProgress implements LongConsumer {
         }
         received.set(alreadyStored);
         if (requests == 1) {
-            long now = clock.millis();
+            long now = ticker.millis();
             window.restart(now, alreadyStored);
             nextSampleMillis = now + SAMPLE_SPACING_MILLIS;
         }
@@ -194,6 +200,6 @@ public final class UploadProgress implements LongConsumer {
     }
 
     private void touch() {
-        updatedMillis = clock.millis();
+        updatedMillis = ticker.millis();
     }
 }

@@ -1,6 +1,6 @@
 package io.spillway.core.resumable;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.ResumableStore.Ending;
 import java.io.IOException;

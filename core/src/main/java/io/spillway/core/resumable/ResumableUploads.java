@@ -1,13 +1,13 @@
 package io.spillway.core.resumable;
 
 import io.spillway.core.UploadRejectedException;
-import io.spillway.core.config.Sizes;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.ResumableStore.StoredState;
-import io.spillway.core.storage.ResumableStore.StoredUpload;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.UploadIds;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -15,13 +15,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -46,9 +42,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * server's own, and only after {@link #DELIVERY_GRACE} on a {@link ResumableStore#shared() shared}
  * store, where another server may be delivering them right now. Delivery is at-least-once.
  *
- * <p>Time comes from an injected {@link Clock}: expiry ({@code uploadExpiry} after the last stored
- * bytes), the stalled-writer timeout ({@code stalledUploadTimeout}) and the delivery grace are
- * testable without waiting.
+ * <p>Time is injected: expiry ({@code uploadExpiry} after the last stored bytes) and the delivery
+ * grace are wall-clock dates kept in the state, so they come from a {@link Clock}; the
+ * stalled-writer timeout ({@code stalledUploadTimeout}) is an interval, measured on a
+ * {@link Ticker}. Both are testable without waiting. Background threads come from the
+ * {@link SpillwayThreads} given.
  */
 public final class ResumableUploads implements AutoCloseable {
 
@@ -64,32 +62,39 @@ public final class ResumableUploads implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(ResumableUploads.class.getName());
     private static final int STRIPES = 64;
-    private static final int COMPARE_BUFFER = 64 * 1024;
 
     private final ResumableStore store;
     private final TempStorage staging;
     private final SpillwayConfig config;
     private final Clock clock;
+    private final SpillwayThreads threads;
+    private final StoredUploads stored;
     private final WriterLeases leases;
     private final Endings endings;
-    private final ReentrantLock[] commitLocks = new ReentrantLock[STRIPES];
+    private final ExpirySweep expirySweep;
+    private final UploadLimits limits;
+    private final DeliveryGrace delivery;
     private final ReentrantLock[] resumeLocks = new ReentrantLock[STRIPES];
-    private final ConcurrentHashMap<String, String> byResumeKey = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService sweeper;
     private volatile ScheduledExecutorService releaseWatcher;
     private volatile int maxSpans = MAX_SPANS;
 
-    private ResumableUploads(ResumableStore store, TempStorage staging, SpillwayConfig config, Clock clock) {
+    private ResumableUploads(ResumableStore store, TempStorage staging, SpillwayConfig config, Clock clock,
+                             Ticker ticker, SpillwayThreads threads) {
         this.store = store;
         this.staging = staging;
         this.config = config;
         this.clock = clock;
+        this.threads = threads;
         for (int i = 0; i < STRIPES; i++) {
-            commitLocks[i] = new ReentrantLock();
             resumeLocks[i] = new ReentrantLock();
         }
-        this.leases = new WriterLeases(clock, config.stalledUploadTimeout(), store.writers(), this::lock);
         this.endings = new Endings(store, clock, config.uploadExpiry());
+        this.stored = new StoredUploads(store, endings);
+        this.leases = new WriterLeases(ticker, config.stalledUploadTimeout(), store.writers(), stored::lock);
+        this.expirySweep = new ExpirySweep(stored, leases, clock, config.uploadExpiry());
+        this.limits = new UploadLimits(store, config);
+        this.delivery = new DeliveryGrace(stored);
     }
 
     /**
@@ -101,14 +106,23 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public static ResumableUploads open(ResumableStore store, Path stagingDirectory, SpillwayConfig config,
                                         Clock clock) throws IOException {
+        return open(store, stagingDirectory, config, clock, Ticker.system(), SpillwayThreads.unscoped());
+    }
+
+    /**
+     * Opens the engine like {@link #open(ResumableStore, Path, SpillwayConfig, Clock)}, with the
+     * ticker its intervals are measured on and the threads its background work runs on.
+     */
+    public static ResumableUploads open(ResumableStore store, Path stagingDirectory, SpillwayConfig config,
+                                        Clock clock, Ticker ticker, SpillwayThreads threads) throws IOException {
         TempStorage staging = TempStorage.open(stagingDirectory);
         staging.deleteOwnFiles();
-        ResumableUploads uploads = new ResumableUploads(store, staging, config, clock);
-        uploads.recover();
+        ResumableUploads engine = new ResumableUploads(store, staging, config, clock, ticker, threads);
+        new StartupRecovery(engine.stored, clock).run();
         if (store.shared()) {
-            uploads.watchReleaseRequests();
+            engine.watchReleaseRequests();
         }
-        return uploads;
+        return engine;
     }
 
     /** Runs {@link #sweep} on a daemon thread every {@code interval} until {@link #close}. */
@@ -116,7 +130,7 @@ public final class ResumableUploads implements AutoCloseable {
         if (sweeper != null) {
             return;
         }
-        sweeper = every(interval, "spillway-resumable-sweeper", this::sweepQuietly);
+        sweeper = threads.every("resumable-sweeper", interval, this::sweepQuietly);
     }
 
     /**
@@ -124,18 +138,7 @@ public final class ResumableUploads implements AutoCloseable {
      * servers that asked a writer here to let go of an upload.
      */
     private synchronized void watchReleaseRequests() {
-        releaseWatcher = every(RELEASE_WATCH_INTERVAL, "spillway-resumable-release-watcher", this::answerQuietly);
-    }
-
-    private static ScheduledExecutorService every(Duration interval, String name, Runnable task) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
-        long millis = Math.max(1, interval.toMillis());
-        executor.scheduleWithFixedDelay(task, millis, millis, TimeUnit.MILLISECONDS);
-        return executor;
+        releaseWatcher = threads.every("resumable-release-watcher", RELEASE_WATCH_INTERVAL, this::answerQuietly);
     }
 
     /** Lowers the span cap, so that a test can reach it with few requests. */
@@ -157,9 +160,9 @@ public final class ResumableUploads implements AutoCloseable {
      */
     public UploadState create(NewUpload spec) throws IOException {
         if (spec.total() != UploadState.UNKNOWN_LENGTH || !spec.protocol().equals(UploadState.IETF)) {
-            checkTotal(spec.total());
+            limits.checkTotal(spec.total());
         }
-        requireDisk(Math.max(0, spec.total()));
+        limits.requireDisk(Math.max(0, spec.total()));
         while (true) {
             Instant now = clock.instant();
             UploadState state = new UploadState(UploadIds.newId(), spec.protocol(), spec.total(), ByteRanges.empty(),
@@ -175,7 +178,7 @@ public final class ResumableUploads implements AutoCloseable {
                 throw new UploadRejectedException(507, "could not store the upload", e);
             }
             if (spec.resumeKey() != null) {
-                byResumeKey.put(spec.resumeKey(), state.id());
+                stored.rememberResumeKey(spec.resumeKey(), state.id());
             }
             return state;
         }
@@ -204,7 +207,7 @@ public final class ResumableUploads implements AutoCloseable {
 
     /** The unfinished upload with this resume key that the requester may see, if any. */
     public Optional<UploadState> findByResumeKey(String resumeKey, String owner) throws IOException {
-        String id = byResumeKey.get(resumeKey);
+        String id = stored.idOfResumeKey(resumeKey);
         if (id == null) {
             return Optional.empty();
         }
@@ -216,7 +219,7 @@ public final class ResumableUploads implements AutoCloseable {
         } catch (UploadRejectedException gone) {
             // ended meanwhile: forget the key below
         }
-        byResumeKey.remove(resumeKey, id);
+        stored.forgetResumeKey(resumeKey, id);
         return Optional.empty();
     }
 
@@ -231,7 +234,7 @@ public final class ResumableUploads implements AutoCloseable {
      *                                 within {@code uploadExpiry}
      */
     public UploadState status(String id, String owner) throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         load(id, owner, true);
         leases.settle(id);
         return load(id, owner, true).state();
@@ -316,7 +319,7 @@ public final class ResumableUploads implements AutoCloseable {
         try {
             return store.materialize(id);
         } catch (IOException | RuntimeException e) {
-            markUndelivered(id);
+            delivery.markUndelivered(id);
             throw e;
         }
     }
@@ -332,8 +335,8 @@ public final class ResumableUploads implements AutoCloseable {
      * @throws UploadRejectedException 404 for an unknown id
      */
     public Optional<UploadState> claimDelivery(String id, String owner) throws IOException {
-        requireWellFormed(id);
-        ReentrantLock lock = lock(id);
+        UploadLimits.requireWellFormed(id);
+        ReentrantLock lock = stored.lock(id);
         lock.lock();
         try {
             Loaded loaded = load(id, owner, true);
@@ -354,7 +357,7 @@ public final class ResumableUploads implements AutoCloseable {
      * chain). Never throws.
      */
     public void finish(String id) {
-        end(id, UploadGoneException.Reason.COMPLETED);
+        stored.end(id, UploadGoneException.Reason.COMPLETED);
     }
 
     /**
@@ -362,14 +365,7 @@ public final class ResumableUploads implements AutoCloseable {
      * client). Never throws.
      */
     public void discard(String id) {
-        ReentrantLock lock = lock(id);
-        lock.lock();
-        try {
-            deleteQuietly(id);
-            byResumeKey.values().remove(id);
-        } finally {
-            lock.unlock();
-        }
+        stored.discard(id);
     }
 
     /**
@@ -380,12 +376,12 @@ public final class ResumableUploads implements AutoCloseable {
      * @throws UploadGoneException     when it already ended
      */
     public void terminate(String id, String owner) throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         load(id, owner, true);
         WriterLeases.Lease lease = leases.acquire(id, () -> { });
         try {
             load(id, owner, true);
-            end(id, UploadGoneException.Reason.TERMINATED);
+            stored.end(id, UploadGoneException.Reason.TERMINATED);
         } finally {
             leases.release(id, lease);
         }
@@ -399,29 +395,7 @@ public final class ResumableUploads implements AutoCloseable {
      * @return how many uploads were deleted
      */
     public int sweep() throws IOException {
-        endings.sweep();
-        int deleted = 0;
-        Instant now = clock.instant();
-        for (StoredUpload upload : store.list()) {
-            if (leases.busy(upload.id())) {
-                continue;
-            }
-            ReentrantLock lock = lock(upload.id());
-            lock.lock();
-            try {
-                Optional<UploadState> state = readState(upload.id());
-                if (state.isPresent() && state.get().expiredAt(now)) {
-                    end(upload.id(), UploadGoneException.Reason.EXPIRED);
-                    deleted++;
-                } else if (state.isEmpty() && !now.isBefore(upload.lastModified().plus(config.uploadExpiry()))) {
-                    deleteQuietly(upload.id());
-                    deleted++;
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        return deleted;
+        return expirySweep.sweep();
     }
 
     /**
@@ -447,33 +421,9 @@ public final class ResumableUploads implements AutoCloseable {
         }
     }
 
-    private void recover() throws IOException {
-        Instant now = clock.instant();
-        for (StoredUpload upload : store.list()) {
-            Optional<UploadState> read = readState(upload.id());
-            if (read.isEmpty()) {
-                continue;
-            }
-            UploadState state = read.get();
-            long extent = store.storedExtent(upload.id());
-            ByteRanges clipped = state.received().clip(extent);
-            store.discardBeyond(upload.id(), clipped.extent());
-            boolean reopen = state.complete() && (!store.shared() || deliveryAbandoned(state, now));
-            if (!clipped.equals(state.received()) || reopen) {
-                Optional<StoredState> stored = store.readState(upload.id());
-                if (stored.isPresent()) {
-                    store.replaceState(upload.id(), stored.get().version(), state.recovered(clipped).toJson());
-                }
-            }
-            if (state.resumeKey() != null) {
-                byResumeKey.put(state.resumeKey(), state.id());
-            }
-        }
-    }
-
     private WriteOutcome write(String id, String owner, Piece requested, InputStream body, Runnable wake)
             throws IOException {
-        requireWellFormed(id);
+        UploadLimits.requireWellFormed(id);
         load(id, owner, false);
         WriterLeases.Lease lease = wake instanceof LateWriter ? leases.acquireUnheld(id, wake) : leases.acquire(id, wake);
         Piece piece = lease.tookOver() ? requested.afterTakeOver() : requested;
@@ -481,7 +431,7 @@ public final class ResumableUploads implements AutoCloseable {
             UploadState state = load(id, owner, false).state();
             piece.precheck(state);
             long limit = piece.limit(state);
-            requireDisk(piece.expectedBytes(state));
+            limits.requireDisk(piece.expectedBytes(state));
             try (StagedBody staged = StagedBody.stage(staging, body, limit, piece.digestAlgorithm(), lease::touch,
                     lease::releaseAsked)) {
                 ByteRange span = piece.resolve(state, staged);
@@ -507,7 +457,7 @@ public final class ResumableUploads implements AutoCloseable {
 
     private WriteOutcome commit(String id, String owner, WriterLeases.Lease lease, Piece piece, StagedBody staged,
                                 ByteRange span) throws IOException {
-        ReentrantLock lock = lock(id);
+        ReentrantLock lock = stored.lock(id);
         lock.lock();
         try {
             if (!leases.mayCommit(id, lease)) {
@@ -521,7 +471,7 @@ public final class ResumableUploads implements AutoCloseable {
             if (total != state.total()) {
                 state = state.withTotal(total);
             }
-            verifyOverlaps(id, state.received(), span, staged);
+            OverlapCheck.verify(store, id, state.received(), span, staged);
             ByteRanges received = state.received().add(span);
             if (received.spanCount() > maxSpans) {
                 throw UploadRejectedException.badRequest("upload has too many gaps (more than " + maxSpans
@@ -553,41 +503,13 @@ public final class ResumableUploads implements AutoCloseable {
     /** After a failed write, under the commit lock: cuts what the write left beyond the recorded bytes. */
     private void dropUnrecordedBytes(String id) {
         try {
-            Optional<UploadState> state = readState(id);
+            Optional<UploadState> state = stored.readState(id);
             if (state.isPresent()) {
                 store.discardBeyond(id, state.get().received().extent());
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not trim resumable upload " + id, e);
         }
-    }
-
-    private void verifyOverlaps(String id, ByteRanges received, ByteRange span, StagedBody staged)
-            throws IOException {
-        for (ByteRange overlap : received.overlaps(span)) {
-            try (InputStream stored = store.read(id, overlap.start(), overlap.length());
-                 InputStream sent = staged.open(overlap.start() - span.start(), overlap.length())) {
-                if (!sameBytes(stored, sent, overlap.length())) {
-                    throw new UploadRejectedException(409, "bytes " + overlap.start() + "-" + (overlap.end() - 1)
-                            + " differ from the bytes already received");
-                }
-            }
-        }
-    }
-
-    private static boolean sameBytes(InputStream a, InputStream b, long length) throws IOException {
-        byte[] left = new byte[COMPARE_BUFFER];
-        byte[] right = new byte[COMPARE_BUFFER];
-        long remaining = length;
-        while (remaining > 0) {
-            int n = (int) Math.min(COMPARE_BUFFER, remaining);
-            if (a.readNBytes(left, 0, n) != n || b.readNBytes(right, 0, n) != n
-                    || !Arrays.equals(left, 0, n, right, 0, n)) {
-                return false;
-            }
-            remaining -= n;
-        }
-        return true;
     }
 
     /**
@@ -598,7 +520,7 @@ public final class ResumableUploads implements AutoCloseable {
      */
     private Loaded load(String id, String owner, boolean completeAllowed) throws IOException {
         Loaded loaded = read(id, owner);
-        if (loaded.state().complete() && deliveryAbandoned(loaded.state(), clock.instant())) {
+        if (loaded.state().complete() && DeliveryGrace.abandoned(loaded.state(), clock.instant())) {
             loaded = reopen(id, owner, completeAllowed, loaded);
         }
         if (loaded.state().complete() && !completeAllowed) {
@@ -618,34 +540,9 @@ public final class ResumableUploads implements AutoCloseable {
         return new Loaded(reopened, version.get());
     }
 
-    private static boolean deliveryAbandoned(UploadState state, Instant now) {
-        return !now.isBefore(state.updatedAt().plus(DELIVERY_GRACE));
-    }
-
-    /** After a failed delivery: the upload becomes undelivered again, if the store still answers. */
-    private void markUndelivered(String id) {
-        ReentrantLock lock = lock(id);
-        lock.lock();
-        try {
-            Optional<StoredState> stored = store.readState(id);
-            if (stored.isEmpty()) {
-                return;
-            }
-            UploadState state = UploadState.fromJson(stored.get().json());
-            if (state.complete()) {
-                store.replaceState(id, stored.get().version(), state.recovered(state.received()).toJson());
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "upload " + id + " could not be marked undelivered; it becomes "
-                    + "resumable " + DELIVERY_GRACE.toMinutes() + " min after its last byte", e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private Loaded read(String id, String owner) throws IOException {
-        Optional<StoredState> stored = store.readState(id);
-        if (stored.isEmpty()) {
+        Optional<StoredState> saved = store.readState(id);
+        if (saved.isEmpty()) {
             UploadGoneException gone = endings.find(id, owner);
             if (gone == null) {
                 throw new UploadRejectedException(404, "unknown upload id");
@@ -654,7 +551,7 @@ public final class ResumableUploads implements AutoCloseable {
         }
         UploadState state;
         try {
-            state = UploadState.fromJson(stored.get().json());
+            state = UploadState.fromJson(saved.get().json());
         } catch (IllegalArgumentException corrupt) {
             LOG.log(System.Logger.Level.WARNING, "unreadable state of resumable upload " + id, corrupt);
             throw new UploadRejectedException(404, "unknown upload id");
@@ -663,50 +560,16 @@ public final class ResumableUploads implements AutoCloseable {
             throw new UploadRejectedException(404, "unknown upload id");
         }
         if (state.expiredAt(clock.instant()) && !state.complete()) {
-            ReentrantLock lock = lock(id);
+            ReentrantLock lock = stored.lock(id);
             lock.lock();
             try {
-                end(id, UploadGoneException.Reason.EXPIRED);
+                stored.end(id, UploadGoneException.Reason.EXPIRED);
             } finally {
                 lock.unlock();
             }
             throw new UploadGoneException(UploadGoneException.Reason.EXPIRED, state.total());
         }
-        return new Loaded(state, stored.get().version());
-    }
-
-    private Optional<UploadState> readState(String id) {
-        try {
-            return store.readState(id).map(s -> UploadState.fromJson(s.json()));
-        } catch (IOException | IllegalArgumentException unreadable) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Deletes an upload and remembers why. The ending is recorded first: a request that reads the
-     * state without the lock must find either the state or the ending, never neither (which
-     * answered a retried last chunk with 404 instead of 409).
-     */
-    private void end(String id, UploadGoneException.Reason why) {
-        ReentrantLock lock = lock(id);
-        lock.lock();
-        try {
-            Optional<UploadState> state = readState(id);
-            state.ifPresent(s -> endings.add(id, why, s.total(), s.owner()));
-            deleteQuietly(id);
-            byResumeKey.values().remove(id);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void deleteQuietly(String id) {
-        try {
-            store.delete(id);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete resumable upload " + id, e);
-        }
+        return new Loaded(state, saved.get().version());
     }
 
     private void answerQuietly() {
@@ -723,34 +586,6 @@ public final class ResumableUploads implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "sweeping resumable uploads failed", e);
         }
-    }
-
-    private void checkTotal(long total) throws UploadRejectedException {
-        if (total < 0) {
-            throw UploadRejectedException.badRequest("upload length must not be negative: " + total);
-        }
-        if (total > config.maxFileSize()) {
-            throw UploadRejectedException.tooLarge("upload of " + Sizes.format(total) + " exceeds maxFileSize of "
-                    + Sizes.format(config.maxFileSize()));
-        }
-    }
-
-    private void requireDisk(long bytes) throws IOException {
-        long free = store.usableSpace() - config.diskReserve();
-        if (bytes > free) {
-            throw new UploadRejectedException(507, "not enough disk space: " + Sizes.format(bytes) + " needed, "
-                    + Sizes.format(Math.max(0, free)) + " free above the diskReserve");
-        }
-    }
-
-    private static void requireWellFormed(String id) throws UploadRejectedException {
-        if (!UploadIds.isValid(id)) {
-            throw new UploadRejectedException(404, "unknown upload id");
-        }
-    }
-
-    private ReentrantLock lock(String id) {
-        return commitLocks[Math.floorMod(id.hashCode(), STRIPES)];
     }
 
     /**

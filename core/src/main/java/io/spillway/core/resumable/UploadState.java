@@ -1,6 +1,6 @@
 package io.spillway.core.resumable;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.UploadIds;
 import java.time.Instant;
 import java.util.ArrayList;

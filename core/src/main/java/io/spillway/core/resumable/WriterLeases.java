@@ -3,8 +3,8 @@ package io.spillway.core.resumable;
 import io.spillway.core.UploadRejectedException;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.WriterRegistry;
+import io.spillway.core.time.Ticker;
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -31,7 +31,7 @@ import java.util.function.Function;
  * withdraw, and {@link #answerReleaseRequests} (run at least every second while this server holds
  * leases) wakes the local holders that others asked to stop.
  *
- * <p>Time comes from the injected clock (the stall measure of {@link #busy}); the waits for a
+ * <p>The stall measure of {@link #busy} is taken on the injected {@link Ticker}; the waits for a
  * holder are real waits, bounded as above.
  */
 final class WriterLeases {
@@ -45,7 +45,7 @@ final class WriterLeases {
     private static final long REMOTE_POLL_MILLIS = 50;
 
     private final ConcurrentHashMap<String, Lease> held = new ConcurrentHashMap<>();
-    private final Clock clock;
+    private final Ticker ticker;
     private final long stallMillis;
     private final WriterRegistry registry;
     private final Function<String, Lock> commitLocks;
@@ -55,8 +55,8 @@ final class WriterLeases {
      * @param registry     where writers on other servers are found and asked
      * @param commitLocks  the commit lock of an upload, under which a holder is revoked
      */
-    WriterLeases(Clock clock, Duration stallTimeout, WriterRegistry registry, Function<String, Lock> commitLocks) {
-        this.clock = clock;
+    WriterLeases(Ticker ticker, Duration stallTimeout, WriterRegistry registry, Function<String, Lock> commitLocks) {
+        this.ticker = ticker;
         this.stallMillis = stallTimeout.toMillis();
         this.registry = registry;
         this.commitLocks = commitLocks;
@@ -70,7 +70,7 @@ final class WriterLeases {
      *             let go (or does nothing)
      */
     Lease acquire(String id, Runnable wake) throws IOException {
-        Lease mine = new Lease(clock, wake);
+        Lease mine = new Lease(ticker, wake);
         boolean tookOver = false;
         while (true) {
             Lease current = held.putIfAbsent(id, mine);
@@ -97,7 +97,7 @@ final class WriterLeases {
      * @throws UploadRejectedException 409 when another request holds it
      */
     Lease acquireUnheld(String id, Runnable wake) throws IOException {
-        Lease mine = new Lease(clock, wake);
+        Lease mine = new Lease(ticker, wake);
         if (held.putIfAbsent(id, mine) != null || !registry.writers(id).isEmpty()) {
             held.remove(id, mine);
             throw new UploadRejectedException(409, "a newer request is writing this upload; "
@@ -227,7 +227,7 @@ final class WriterLeases {
 
     /** The right to write one upload, with the time its holder last received bytes. */
     static final class Lease {
-        private final Clock clock;
+        private final Ticker ticker;
         private final Runnable wake;
         private final String token = TempStorage.newId();
         private final CountDownLatch released = new CountDownLatch(1);
@@ -236,10 +236,10 @@ final class WriterLeases {
         private volatile boolean revoked;
         private volatile boolean tookOver;
 
-        Lease(Clock clock, Runnable wake) {
-            this.clock = clock;
+        Lease(Ticker ticker, Runnable wake) {
+            this.ticker = ticker;
             this.wake = wake;
-            this.lastProgress = clock.millis();
+            this.lastProgress = ticker.millis();
         }
 
         /** This request's name in the registry. */
@@ -249,7 +249,7 @@ final class WriterLeases {
 
         /** Records that bytes arrived. */
         void touch() {
-            lastProgress = clock.millis();
+            lastProgress = ticker.millis();
         }
 
         /** Whether a later request asked this holder to let go: it stops reading and commits. */
@@ -268,7 +268,7 @@ final class WriterLeases {
         }
 
         boolean stalled(long stallMillis) {
-            return clock.millis() - lastProgress >= stallMillis;
+            return ticker.millis() - lastProgress >= stallMillis;
         }
 
         private synchronized void askToRelease() {

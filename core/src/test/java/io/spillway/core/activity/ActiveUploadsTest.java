@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.UploadRejectedException;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.ManualTicker;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 class ActiveUploadsTest {
 
-    private final AtomicLong now = new AtomicLong();
-    private final ActiveUploads uploads = new ActiveUploads(1024, Duration.ofSeconds(4), now::get, false);
+    private final ManualTicker now = new ManualTicker();
+    private final ActiveUploads uploads = new ActiveUploads(1024, Duration.ofSeconds(4), now);
 
     @Test
     void meteredBody_countsEveryByte_andFeedsTheListener() throws IOException {
@@ -41,9 +43,9 @@ class ActiveUploadsTest {
         ActiveUpload upload = uploads.begin("STREAMED", () -> { });
         InputStream body = upload.meter(new ByteArrayInputStream(new byte[100]));
         body.read();
-        now.set(3000);
+        now.advanceMillis(3000);
         assertEquals(0, uploads.checkRates(), "still in its grace window");
-        now.set(4000);
+        now.advanceMillis(1000);
         assertEquals(1, uploads.checkRates());
         UploadRejectedException refused = assertThrows(UploadRejectedException.class, body::read);
         assertEquals(408, refused.status());
@@ -89,7 +91,7 @@ class ActiveUploadsTest {
         AtomicLong unblocks = new AtomicLong();
         ActiveUpload upload = uploads.begin("STREAMED", unblocks::incrementAndGet);
         upload.bodyComplete();
-        now.set(60_000);
+        now.advanceMillis(60_000);
         assertEquals(0, uploads.checkRates());
         assertTrue(upload.abort(503, "server is shutting down"), "the abort is still recorded");
         assertEquals(0, unblocks.get(), "but the connection is left alone");
@@ -120,9 +122,10 @@ class ActiveUploadsTest {
 
     @Test
     void rateGuardOff_whenMinUploadRateIsZero() {
-        ActiveUploads unguarded = new ActiveUploads(0, Duration.ofSeconds(1), now::get, true);
+        ActiveUploads unguarded = new ActiveUploads(0, Duration.ofSeconds(1), now);
+        unguarded.startWatchdog(SpillwayThreads.unscoped());
         unguarded.begin("STREAMED", () -> { });
-        now.set(3_600_000);
+        now.advanceMillis(3_600_000);
         assertEquals(0, unguarded.checkRates());
         unguarded.close();
     }

@@ -141,7 +141,7 @@ class SpillwayConfigTest {
                         + "unknownLengthBuffer=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
                         + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0], "
                         + "digestAlgorithm=[SHA-256], parser=[fileupload2], stalledUploadTimeout=[3s], shutdownTimeout=[3s], "
-                        + "storage=[local], streamedStorage=[local], memoryPerUpload=[256 KiB]",
+                        + "storage=[local], streamedStorage=[local], memoryPerUpload=[256 KiB], nonBlockingIntake=[false]",
                 everythingChanged().describe());
     }
 
@@ -155,7 +155,7 @@ class SpillwayConfigTest {
                         + "unknownLengthBuffer=[1.0 MiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
                         + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m], "
                         + "digestAlgorithm=[none], parser=[fast], stalledUploadTimeout=[10s], shutdownTimeout=[10s], "
-                        + "storage=[local], streamedStorage=[local], memoryPerUpload=[256 KiB]",
+                        + "storage=[local], streamedStorage=[local], memoryPerUpload=[256 KiB], nonBlockingIntake=[false]",
                 described);
     }
 

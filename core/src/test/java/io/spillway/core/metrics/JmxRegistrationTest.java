@@ -11,6 +11,7 @@ import io.spillway.core.memory.MemoryBudget;
 import io.spillway.core.memory.MemorySnapshot;
 import io.spillway.core.memory.SampledMemoryProbe;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.time.Ticker;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class JmxRegistrationTest {
         counters.rejected(413);
         counters.rejected(413);
         UploadMonitor monitor = new UploadMonitor(probe, budget, config::get, counters,
-                new ActiveUploads(0, Duration.ofSeconds(1), ActiveUploads::monotonicMillis, false),
+                new ActiveUploads(0, Duration.ofSeconds(1), Ticker.system()),
                 TempStorage.open(temp.resolve("spill")));
         return new UploadFilterMetrics(monitor, config::set);
     }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.testing.MutableClock;
+import io.spillway.core.time.ManualTicker;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -15,14 +17,15 @@ import org.junit.jupiter.api.Test;
 class ProgressRegistryTest {
 
     private final MutableClock clock = new MutableClock();
-    private final ProgressRegistry registry = new ProgressRegistry(clock, Duration.ofMinutes(5));
+    private final ManualTicker ticker = new ManualTicker();
+    private final ProgressRegistry registry = new ProgressRegistry(clock, ticker, Duration.ofMinutes(5));
 
     @Test
     void receiving_reportsBytesSpeedAndEta() {
         UploadProgress progress = registry.start("up-1", 10_000_000).orElseThrow();
         progress.route("STREAMED");
         for (int second = 0; second < 4; second++) {
-            clock.advance(Duration.ofMillis(1000));
+            ticker.advance(Duration.ofMillis(1000));
             progress.add(1_000_000);
         }
         ProgressSnapshot snapshot = registry.snapshot("up-1").orElseThrow();
@@ -38,11 +41,11 @@ class ProgressRegistryTest {
     void speed_isMeasuredOverTheLastFiveSeconds_andFallsWhenTheBodyStalls() {
         UploadProgress progress = registry.start("up-2", -1).orElseThrow();
         for (int i = 0; i < 20; i++) {
-            clock.advance(Duration.ofMillis(500));
+            ticker.advance(Duration.ofMillis(500));
             progress.add(i < 10 ? 100_000 : 10_000);
         }
         assertEquals(20_000, registry.snapshot("up-2").orElseThrow().bytesPerSecond(), "last 5 s at 20 KB/s");
-        clock.advance(Duration.ofMillis(10_000));
+        ticker.advance(Duration.ofMillis(10_000));
         ProgressSnapshot stalled = registry.snapshot("up-2").orElseThrow();
         assertTrue(stalled.bytesPerSecond() < 10_000, "stalled: " + stalled.bytesPerSecond());
         assertEquals(-1, stalled.etaSeconds(), "no total, no eta");
@@ -50,9 +53,25 @@ class ProgressRegistryTest {
     }
 
     @Test
+    void wallClockJump_changesNeitherSpeedNorRetention_andTimestampsFollowTheTicker() {
+        Instant started = clock.instant();
+        UploadProgress progress = registry.start("up-jump", 4_000_000).orElseThrow();
+        for (int second = 0; second < 2; second++) {
+            ticker.advance(Duration.ofMillis(1000));
+            progress.add(1_000_000);
+        }
+        clock.advance(Duration.ofHours(6));
+        ProgressSnapshot snapshot = registry.snapshot("up-jump").orElseThrow();
+        assertEquals(1_000_000, snapshot.bytesPerSecond());
+        assertEquals(2, snapshot.etaSeconds());
+        assertEquals(started, snapshot.startedAt());
+        assertEquals(started.plusSeconds(2), snapshot.updatedAt());
+    }
+
+    @Test
     void finishedUpload_staysForTheRetention_thenIsForgotten() {
         UploadProgress progress = registry.start("up-3", -1).orElseThrow();
-        clock.advance(Duration.ofMillis(1000));
+        ticker.advance(Duration.ofMillis(1000));
         progress.add(5000);
         progress.done();
         progress.detach();
@@ -60,9 +79,9 @@ class ProgressRegistryTest {
         assertEquals(UploadState.DONE, done.state());
         assertEquals(5000, done.totalBytes(), "an unknown total becomes the bytes received");
         assertEquals(0, done.etaSeconds());
-        clock.advance(Duration.ofMinutes(5).minusMillis(1));
+        ticker.advance(Duration.ofMinutes(5).minusMillis(1));
         assertTrue(registry.snapshot("up-3").isPresent());
-        clock.advance(Duration.ofMillis(1));
+        ticker.advance(Duration.ofMillis(1));
         assertEquals(Optional.empty(), registry.snapshot("up-3"));
         assertEquals(0, registry.size());
     }
@@ -93,13 +112,13 @@ class ProgressRegistryTest {
     @Test
     void resumableUpload_continuesAcrossRequests_fromTheBytesStored() {
         UploadProgress chunk1 = registry.resume("tus-1", 3000, 0);
-        clock.advance(Duration.ofMillis(1000));
+        ticker.advance(Duration.ofMillis(1000));
         chunk1.add(1000);
         chunk1.detach();
-        clock.advance(Duration.ofMinutes(1));
+        ticker.advance(Duration.ofMinutes(1));
         UploadProgress chunk2 = registry.resume("tus-1", 3000, 1000);
         assertEquals(chunk1, chunk2, "one entry across requests");
-        clock.advance(Duration.ofMillis(1000));
+        ticker.advance(Duration.ofMillis(1000));
         chunk2.add(1000);
         ProgressSnapshot middle = registry.snapshot("tus-1").orElseThrow();
         assertEquals(2000, middle.bytesReceived());
@@ -114,20 +133,20 @@ class ProgressRegistryTest {
     @Test
     void pausedResumableUpload_isForgottenAfterTheRetention() {
         registry.resume("tus-2", 3000, 0).detach();
-        clock.advance(Duration.ofMinutes(5));
+        ticker.advance(Duration.ofMinutes(5));
         assertFalse(registry.snapshot("tus-2").isPresent());
     }
 
     @Test
     void idleEntries_areCapped_oldestFirst() {
-        ProgressRegistry small = new ProgressRegistry(clock, Duration.ofHours(1), 10);
+        ProgressRegistry small = new ProgressRegistry(clock, ticker, Duration.ofHours(1), 10);
         for (int i = 0; i < 30; i++) {
             UploadProgress p = small.start("id-" + i, 1).orElseThrow();
             p.done();
             p.detach();
-            clock.advance(Duration.ofMillis(100));
+            ticker.advance(Duration.ofMillis(100));
         }
-        clock.advance(Duration.ofMillis(1000));
+        ticker.advance(Duration.ofMillis(1000));
         small.start("last", 1);
         assertTrue(small.size() <= 11, "size " + small.size());
         assertFalse(small.snapshot("id-0").isPresent(), "oldest dropped");

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.UploadRejectedException;
 import io.spillway.core.storage.WriterRegistry;
+import io.spillway.core.time.ManualTicker;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,7 @@ class WriterLeasesTest {
 
     private static final String ID = "0123456789abcdef0123456789abcdef";
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    private final ManualTicker ticker = new ManualTicker();
     private final SharedRegistry registry = new SharedRegistry();
     private final ReentrantLock commitLock = new ReentrantLock();
 
@@ -119,14 +119,14 @@ class WriterLeasesTest {
         WriterLeases node = leases();
         WriterLeases.Lease lease = node.acquire(ID, () -> { });
         assertTrue(node.busy(ID));
-        clock.advance(Duration.ofSeconds(10));
+        ticker.advance(Duration.ofSeconds(10));
         assertFalse(node.busy(ID));
         lease.touch();
         assertTrue(node.busy(ID));
     }
 
     private WriterLeases leases() {
-        return new WriterLeases(clock, Duration.ofSeconds(10), registry, id -> commitLock);
+        return new WriterLeases(ticker, Duration.ofSeconds(10), registry, id -> commitLock);
     }
 
     private static void answer(WriterLeases node) {

@@ -2,7 +2,7 @@ package io.spillway.s3.testing;
 
 import io.spillway.servlet.testing.GeneratedStream;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.upload.UploadRecord;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;

@@ -8,9 +8,9 @@ import io.spillway.core.resumable.UploadGoneException;
 import io.spillway.core.resumable.UploadState;
 import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.FileNames;
-import io.spillway.servlet.CompletedUpload;
-import io.spillway.servlet.UploadProtocol;
-import io.spillway.servlet.UploadTracking;
+import io.spillway.servlet.protocol.CompletedUpload;
+import io.spillway.servlet.protocol.UploadProtocol;
+import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * IETF Resumable Uploads for HTTP (draft-ietf-httpbis-resumable-upload), on the same URL as tus
@@ -58,7 +56,7 @@ public final class IetfResumableProtocol implements UploadProtocol {
     /** The interop versions understood. */
     public static final Set<String> VERSIONS = Set.of("3", "4", "5", "6");
 
-    private static final Logger LOG = Logger.getLogger(IetfResumableProtocol.class.getName());
+    private static final System.Logger LOG = System.getLogger(IetfResumableProtocol.class.getName());
     private static final String PARTIAL_UPLOAD = "application/partial-upload";
     private static final String COMPLETE = "Upload-Complete";
     private static final String INCOMPLETE = "Upload-Incomplete";
@@ -100,7 +98,7 @@ public final class IetfResumableProtocol implements UploadProtocol {
             return Optional.empty();
         } catch (IOException e) {
             UploadTracking.beforeRefusal(request, response);
-            LOG.log(Level.WARNING, "resumable upload could not be stored", e);
+            LOG.log(System.Logger.Level.WARNING, "resumable upload could not be stored", e);
             refuse(response, answered(version), 507, "could not store the upload", true);
             return Optional.empty();
         }

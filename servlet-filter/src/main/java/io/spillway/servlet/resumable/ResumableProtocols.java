@@ -5,8 +5,10 @@ import io.spillway.core.resumable.ResumableUploads;
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.ResumableStores;
+import io.spillway.core.threads.SpillwayThreads;
+import io.spillway.core.time.Ticker;
 import io.spillway.core.upload.MultipartReceiver;
-import io.spillway.servlet.UploadProtocol;
+import io.spillway.servlet.protocol.UploadProtocol;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,14 +39,18 @@ public final class ResumableProtocols {
      * {@code uploadExpiry}, between 1 s and 10 min) and returns the protocols. Closing either
      * protocol stops the sweeper.
      *
+     * @param clock     the wall clock of expiry dates
+     * @param ticker    the time writer stalls are measured on
+     * @param threads   where the sweeper's and the release watcher's threads come from
      * @param multipart reads multipart chunks (blueimp sends the slice as a form's file part)
      */
-    public static List<UploadProtocol> create(SpillwayConfig config, Path tempRoot, Clock clock,
-                                              MultipartReceiver multipart) throws IOException {
+    public static List<UploadProtocol> create(SpillwayConfig config, Path tempRoot, Clock clock, Ticker ticker,
+                                              SpillwayThreads threads, MultipartReceiver multipart)
+            throws IOException {
         ResumableStore store = ResumableStores.open(config, tempRoot);
         Path staging = store instanceof LocalResumableStore local ? local.root().resolve(STAGING)
                 : tempRoot.resolve(ResumableStores.REMOTE_DIRECTORY).resolve(STAGING);
-        ResumableUploads uploads = ResumableUploads.open(store, staging, config, clock);
+        ResumableUploads uploads = ResumableUploads.open(store, staging, config, clock, ticker, threads);
         uploads.startSweeping(sweepInterval(config.uploadExpiry()));
         LongSupplier usableSpace = () -> {
             try {

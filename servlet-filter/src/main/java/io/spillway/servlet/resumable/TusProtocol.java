@@ -10,9 +10,9 @@ import io.spillway.core.resumable.UploadState;
 import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.FileNames;
 import io.spillway.core.storage.UploadIds;
-import io.spillway.servlet.CompletedUpload;
-import io.spillway.servlet.UploadProtocol;
-import io.spillway.servlet.UploadTracking;
+import io.spillway.servlet.protocol.CompletedUpload;
+import io.spillway.servlet.protocol.UploadProtocol;
+import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -25,8 +25,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -53,7 +51,7 @@ public final class TusProtocol implements UploadProtocol {
     /** The checksum algorithms this server verifies. */
     public static final String CHECKSUM_ALGORITHMS = "md5,sha1,sha256,sha512";
 
-    private static final Logger LOG = Logger.getLogger(TusProtocol.class.getName());
+    private static final System.Logger LOG = System.getLogger(TusProtocol.class.getName());
     private static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
     private static final int MAX_METADATA_LENGTH = 4096;
     private static final Pattern METADATA_KEY = Pattern.compile("[\\x21-\\x7e&&[^,]]{1,100}");
@@ -99,7 +97,7 @@ public final class TusProtocol implements UploadProtocol {
             return Optional.empty();
         } catch (IOException e) {
             UploadTracking.beforeRefusal(request, response);
-            LOG.log(Level.WARNING, "tus upload could not be stored", e);
+            LOG.log(System.Logger.Level.WARNING, "tus upload could not be stored", e);
             refuse(response, 507, "could not store the upload", true);
             return Optional.empty();
         }

@@ -3,7 +3,7 @@ package io.spillway.servlet.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.servlet.resumable.ResumableProtocols;
 import io.spillway.servlet.testing.GeneratedStream;

@@ -1,6 +1,6 @@
 package io.spillway.servlet.hardening;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.core.upload.UploadRecord;
 import io.spillway.servlet.MemoryAwareUploadFilter;
 import jakarta.servlet.ServletException;

@@ -3,7 +3,7 @@ package io.spillway.servlet.resumable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.RecordingServlet;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import io.spillway.servlet.testing.CuttingProxy;
 import io.spillway.servlet.testing.RecordingServlet;
 import java.io.IOException;

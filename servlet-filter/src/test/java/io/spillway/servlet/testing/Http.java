@@ -1,6 +1,6 @@
 package io.spillway.servlet.testing;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.spillway.servlet.testing;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;

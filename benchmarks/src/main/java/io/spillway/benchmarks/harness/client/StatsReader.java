@@ -1,6 +1,6 @@
 package io.spillway.benchmarks.harness.client;
 
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -7,7 +7,7 @@ import io.spillway.benchmarks.harness.scenario.HugeUploadScenario;
 import io.spillway.benchmarks.harness.scenario.LargeUploadScenario;
 import io.spillway.benchmarks.harness.scenario.MemoryStormScenario;
 import io.spillway.benchmarks.harness.scenario.SmallUploadsScenario;
-import io.spillway.core.json.Json;
+import io.spillway.core.internal.json.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

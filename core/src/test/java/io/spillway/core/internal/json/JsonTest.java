@@ -1,4 +1,4 @@
-package io.spillway.core.json;
+package io.spillway.core.internal.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.spillway.core.json;
+package io.spillway.core.internal.json;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.spillway.servlet;
+package io.spillway.servlet.protocol;
 
 import io.spillway.core.UploadRejectedException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package io.spillway.servlet.resumable;
+package io.spillway.servlet.protocol;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;

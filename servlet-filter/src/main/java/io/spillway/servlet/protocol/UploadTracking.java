@@ -1,7 +1,8 @@
-package io.spillway.servlet;
+package io.spillway.servlet.protocol;
 
 import io.spillway.core.progress.ProgressRegistry;
 import io.spillway.core.progress.UploadProgress;
+import io.spillway.core.time.Ticker;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -38,11 +39,12 @@ public final class UploadTracking {
      *         through the filter
      */
     public static UploadProgress progress(HttpServletRequest request, String uploadId, long total, long alreadyStored) {
-        TrackedUpload upload = UploadOperations.tracked(request);
-        if (upload == null) {
-            return new ProgressRegistry(Clock.systemUTC(), Duration.ZERO).resume(uploadId, total, alreadyStored);
+        UploadTracker tracker = trackerOf(request);
+        if (tracker == null) {
+            ProgressRegistry detached = new ProgressRegistry(Clock.systemUTC(), Ticker.system(), Duration.ZERO);
+            return detached.resume(uploadId, total, alreadyStored);
         }
-        return upload.resumableProgress(uploadId, total, alreadyStored);
+        return tracker.resumableProgress(uploadId, total, alreadyStored);
     }
 
     /**
@@ -54,8 +56,8 @@ public final class UploadTracking {
      * @return the action; one that does nothing when the request did not come through the filter
      */
     public static Runnable releaser(HttpServletRequest request) {
-        TrackedUpload upload = UploadOperations.tracked(request);
-        return upload == null ? () -> { } : upload.releaser();
+        UploadTracker tracker = trackerOf(request);
+        return tracker == null ? () -> { } : tracker.releaser();
     }
 
     /**
@@ -65,9 +67,13 @@ public final class UploadTracking {
      * so that the protocol's short answer goes out. Does nothing otherwise.
      */
     public static void beforeRefusal(HttpServletRequest request, HttpServletResponse response) {
-        TrackedUpload upload = UploadOperations.tracked(request);
-        if (upload != null && upload.aborted().isPresent()) {
-            ReadUnblocker.forgetReadFailure(request, response);
+        UploadTracker tracker = trackerOf(request);
+        if (tracker != null) {
+            tracker.beforeRefusal(request, response);
         }
+    }
+
+    private static UploadTracker trackerOf(HttpServletRequest request) {
+        return request.getAttribute(UploadTracker.ATTRIBUTE) instanceof UploadTracker tracker ? tracker : null;
     }
 }
