@@ -196,16 +196,8 @@ class FailedCompletionHttpTest {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private void awaitBucketEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Bucket.uploadKeys(inspector, BUCKET, prefix).isEmpty()
-                    && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
+    private void awaitBucketEmpty() {
+        Bucket.awaitNoUploadLeft(inspector, BUCKET, prefix);
     }
+
 }

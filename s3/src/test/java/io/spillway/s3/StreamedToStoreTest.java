@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -176,11 +175,10 @@ class StreamedToStoreTest {
         Node node = node(Map.of());
         MultipartUpload body = new MultipartUpload().file("doc", "doc.bin", 6, 40 * MIB);
         try (Socket client = body.sendPartly(node.uri("/upload"), 20 * MIB)) {
-            await(() -> !Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty(),
-                    "parts are sent to the bucket while the body arrives");
+            Bucket.awaitMultipartUploadBegun(inspector, BUCKET, prefix);
         }
-        await(() -> Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()
-                && Bucket.keys(inspector, BUCKET, prefix).isEmpty(), "the aborted upload leaves nothing");
+        Bucket.awaitEmpty(inspector, BUCKET, prefix);
+
         assertEquals(0, app.deliveries());
         assertEquals(0L, countLocalParts());
     }
@@ -238,21 +236,8 @@ class StreamedToStoreTest {
         }
     }
 
-    private void assertBucketEmpty() throws InterruptedException {
-        await(() -> Bucket.keys(inspector, BUCKET, prefix).isEmpty()
-                && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty(), "the bucket is empty");
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+    private void assertBucketEmpty() {
+        Bucket.awaitEmpty(inspector, BUCKET, prefix);
     }
 
     @SuppressWarnings("unchecked")

@@ -262,13 +262,8 @@ class TwoNodeResumableTest {
             assertEquals(1, appB.deliveries.size());
             assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
                     appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((!Bucket.uploadKeys(s3, BUCKET, prefix).isEmpty() || !Bucket.multipartUploads(s3, BUCKET, prefix).isEmpty())
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertEquals(List.of(), Bucket.uploadKeys(s3, BUCKET, prefix));
-            assertEquals(List.of(), Bucket.multipartUploads(s3, BUCKET, prefix));
+            Bucket.awaitNoUploadLeft(s3, BUCKET, prefix);
+
         }
     }
 
@@ -318,17 +313,8 @@ class TwoNodeResumableTest {
      * Waits until nothing of the test's uploads is left in the bucket but the small records that
      * they ended ({@code ended/<id>.json}, kept for {@code uploadExpiry}).
      */
-    private void awaitBucketEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Bucket.uploadKeys(inspector, BUCKET, prefix).isEmpty()
-                    && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
+    private void awaitBucketEmpty() {
+        Bucket.awaitNoUploadLeft(inspector, BUCKET, prefix);
     }
 
 }

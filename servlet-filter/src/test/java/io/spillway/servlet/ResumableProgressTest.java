@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,11 +12,11 @@ import io.spillway.servlet.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,11 +73,9 @@ class ResumableProgressTest {
                     .header("Content-Disposition", "attachment; filename=\"big.bin\"")
                     .body(Arrays.copyOfRange(file, from, to)).head());
             client.write(file, from, half);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            do {
-                seen.add((Long) progress(id).get("bytesReceived"));
-                Thread.sleep(10);
-            } while (seen.get(seen.size() - 1) <= from && System.nanoTime() < deadline);
+            await("bytes of the chunk counted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> seen.add((Long) progress(id).get("bytesReceived")) && seen.get(seen.size() - 1) > from);
+
             client.write(file, from + half, to - from - half);
             RawHttpClient.Response second = client.readResponse();
             assertEquals(200, second.status(), second.toString());

@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -134,13 +136,10 @@ class SlowClientTest {
         }
     }
 
-    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (filter.monitor().active().count() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(0, filter.monitor().active().count(), "threads freed");
+    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) {
+        await("threads freed").atMost(Duration.ofSeconds(60)).until(() -> filter.monitor().active().count() == 0);
     }
+
 
     private long spillFiles() throws IOException {
         try (var files = Files.list(temp.resolve("spill"))) {

@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -180,13 +182,10 @@ class UploadHealthServletTest {
      * Waits until the filter has ended the uploads: a client has its response before the filter's
      * cleanup (Tomcat sends it once its Content-Length is written; a refusal is flushed).
      */
-    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (filter.monitor().active().count() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, filter.monitor().active().count(), "uploads still in flight");
+    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) {
+        await("no upload in flight").atMost(Duration.ofSeconds(60)).until(() -> filter.monitor().active().count() == 0);
     }
+
 
     private ObjectName ourBean() {
         Set<ObjectName> names = mbeans.queryNames(OUR_BEAN, null);

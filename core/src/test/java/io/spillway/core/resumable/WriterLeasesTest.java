@@ -1,10 +1,12 @@
 package io.spillway.core.resumable;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.storage.WriterRegistry;
+import io.spillway.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,9 +44,8 @@ class WriterLeasesTest {
         assertEquals(List.of(held.token()), registry.writers(ID));
 
         CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> {
-            while (!held.releaseAsked()) {
-                answer(nodeA);
-            }
+            await("the release request").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> answeredAndAsked(nodeA, held));
             nodeA.release(ID, held);
         });
         WriterLeases.Lease taken = nodeB.acquire(ID, () -> { });
@@ -104,14 +105,12 @@ class WriterLeasesTest {
         return new WriterLeases(clock, Duration.ofSeconds(10), registry, id -> commitLock);
     }
 
-    private static void answer(WriterLeases node) {
-        try {
-            node.answerReleaseRequests();
-            Thread.sleep(5);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    /** One round of the holder's answering; true once its lease was asked to let go. */
+    private static boolean answeredAndAsked(WriterLeases node, WriterLeases.Lease held) throws Exception {
+        node.answerReleaseRequests();
+        return held.releaseAsked();
     }
+
 
     /** A registry that two WriterLeases share, as two servers share a bucket. */
     private static final class SharedRegistry implements WriterRegistry {

@@ -1,5 +1,6 @@
 package io.spillway.servlet.hardening;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -57,18 +58,14 @@ final class Baseline {
 
     /** Waits at most {@code wait} until everything is back (or fails, saying what is not). */
     void assertRestored(Duration wait) {
-        long deadline = System.currentTimeMillis() + wait.toMillis();
-        while (true) {
+        await("back to baseline").atMost(wait).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
             String problem = problem();
-            if (problem == null) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
+            if (problem != null) {
                 fail("not back to baseline: " + problem);
             }
-            sleep(20);
-        }
+        });
     }
+
 
     private String problem() {
         Set<String> now = files(tempDirectory);
@@ -145,12 +142,4 @@ final class Baseline {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }
