@@ -7,6 +7,7 @@ import io.spillway.core.json.Json;
 import io.spillway.core.routing.Route;
 import io.spillway.core.upload.UploadRecord;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
 import java.io.ByteArrayOutputStream;
@@ -20,9 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +38,9 @@ class UploadServletTest {
     @TempDir
     Path temp;
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private String base;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -48,20 +51,15 @@ class UploadServletTest {
                     new UploadRecord("1a", Route.Kind.BUFFERED, "13 B <= 10 MiB threshold", List.of()));
             chain.doFilter(request, response);
         };
-        server = TestServer.builder()
+        TestServer server = servers.start(TestServer.builder()
                 .contextParameter(SampleContextListener.STORAGE_PARAM, temp.resolve("files").toString())
                 .listener(SampleContextListener.class)
                 .filter("facts", facts, Map.of(), "/upload")
                 .servlet(new UploadServlet(), new MultipartConfigElement(temp.toString()), "/upload")
-                .servlet(new FilesServlet(), null, "/files", "/files/*")
-                .start();
+                .servlet(new FilesServlet(), null, "/files", "/files/*"));
         base = "http://127.0.0.1:" + server.port();
     }
 
-    @AfterEach
-    void stopTomcat() {
-        server.close();
-    }
 
 
     @Test

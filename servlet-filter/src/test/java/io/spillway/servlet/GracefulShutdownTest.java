@@ -12,6 +12,7 @@ import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,25 +42,20 @@ class GracefulShutdownTest {
     @TempDir
     Path temp;
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private TestServer server;
 
     @Test
     void destroy_waitsForUploadsInFlight_thenAbortsTheRest_andCleansUp() throws Exception {
         Path spill = temp.resolve("spill");
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter();
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(filter, Map.of("tempDirectory", spill.toString(), "diskReserve", "0", "inMemoryThreshold", "0",
                         "minUploadRate", "0", "shutdownTimeout", "3s"), "/upload")
                 .servlet("/upload", new PartsEchoServlet())
-                .connector("connectionTimeout", "60000")
-                .start();
+                .connector("connectionTimeout", "60000"));
         byte[] file = GeneratedStream.bytes(31, FILE_SIZE);
         HttpResponse<String> firstChunk = Http.send(java.net.http.HttpRequest.newBuilder(server.uri("/upload"))
                 .header("Content-Range", "bytes 0-" + (FILE_SIZE / 2 - 1) + "/" + FILE_SIZE)

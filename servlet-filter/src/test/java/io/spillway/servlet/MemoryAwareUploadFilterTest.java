@@ -14,6 +14,7 @@ import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
@@ -28,8 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The filter over real HTTP in an embedded Tomcat: routes, the Part API, errors and cleanup. */
@@ -40,15 +41,11 @@ class MemoryAwareUploadFilterTest {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private TestServer server;
     private final AtomicReference<MemorySnapshot> memory = new AtomicReference<>(snapshot(GIB / 2, GIB));
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static MemorySnapshot snapshot(long heapUsed, long heapMax) {
         return new MemorySnapshot(heapUsed, heapMax, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
@@ -69,8 +66,8 @@ class MemoryAwareUploadFilterTest {
                 "inMemoryThreshold", "1MB", "diskReserve", "0", "probeInterval", "1h"));
         all.putAll(params);
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(memory::get, Clock.systemUTC());
-        server = TestServer.builder().filter(filter, all, "/upload/*", "/upload")
-                .servlet("/upload/*", app).servlet("/plain", new PartsEchoServlet()).start();
+        server = servers.start(TestServer.builder().filter(filter, all, "/upload/*", "/upload")
+                .servlet("/upload/*", app).servlet("/plain", new PartsEchoServlet()));
         return filter;
     }
 

@@ -9,6 +9,7 @@ import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -17,9 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,22 +35,19 @@ class ResumableProgressTest {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private TestServer server;
     private final byte[] file = GeneratedStream.bytes(61, TOTAL);
 
     @BeforeEach
     void start() {
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(new MemoryAwareUploadFilter(), Map.of("tempDirectory", temp.resolve("spill").toString(),
                         "diskReserve", "0"), "/upload/*", "/upload")
                 .servlet("/upload/*", new PartsEchoServlet())
-                .servlet("/spillway/progress", new UploadProgressServlet())
-                .start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+                .servlet("/spillway/progress", new UploadProgressServlet()));
     }
 
     @Test

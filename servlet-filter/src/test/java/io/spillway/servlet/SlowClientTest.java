@@ -11,6 +11,7 @@ import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import io.spillway.servlet.testing.ThrottledInputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -22,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,24 +42,19 @@ class SlowClientTest {
     @TempDir
     Path temp;
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private TestServer server;
 
     @Test
     void dripAndSilentClients_areCutOff_whileANormalUploadCompletes() throws Exception {
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter();
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(filter, Map.of("tempDirectory", temp.resolve("spill").toString(), "diskReserve", "0",
                         "inMemoryThreshold", "0", "minUploadRate", "1KB", "minRateWindow", "3s"), "/upload")
                 .servlet("/upload", new PartsEchoServlet())
-                .connector("connectionTimeout", "60000")
-                .start();
+                .connector("connectionTimeout", "60000"));
 
         long started = System.nanoTime();
         CompletableFuture<String> drip = CompletableFuture.supplyAsync(() -> dripClient(2000));

@@ -13,6 +13,7 @@ import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,8 +25,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Progress over real HTTP: polled while an upload runs, then done or failed, with the ids a browser picks. */
@@ -36,14 +37,10 @@ class UploadProgressServletTest {
     @TempDir
     Path temp;
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private TestServer server;
 
     private void start(Map<String, String> params) {
         Map<String, String> all = new HashMap<>(Map.of("tempDirectory", temp.resolve("spill").toString(),
@@ -51,11 +48,10 @@ class UploadProgressServletTest {
         all.putAll(params);
         MemorySnapshot memory = new MemorySnapshot(GIB / 2, GIB, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
                 MemorySnapshot.NO_LIMIT, Instant.now());
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(new MemoryAwareUploadFilter(() -> memory, Clock.systemUTC()), all, "/upload/*", "/upload")
                 .servlet("/upload/*", new PartsEchoServlet())
-                .servlet("/spillway/progress", new UploadProgressServlet())
-                .start();
+                .servlet("/spillway/progress", new UploadProgressServlet()));
     }
 
     private HttpResponse<String> progress(String id) {

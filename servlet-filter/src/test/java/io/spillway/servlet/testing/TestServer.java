@@ -36,6 +36,7 @@ public final class TestServer implements AutoCloseable {
     private final Tomcat tomcat;
     private final Path baseDir;
     private final Context context;
+    private boolean closed;
 
     private TestServer(Tomcat tomcat, Path baseDir, Context context) {
         this.tomcat = tomcat;
@@ -86,8 +87,13 @@ public final class TestServer implements AutoCloseable {
         return baseDir;
     }
 
+    /** Stops Tomcat and removes its base directory; closing again does nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             tomcat.stop();
             tomcat.destroy();
