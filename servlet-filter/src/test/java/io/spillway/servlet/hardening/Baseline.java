@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What must be back where it was after every case: the files in the temp directory, the process's
@@ -58,13 +59,16 @@ final class Baseline {
 
     /** Waits at most {@code wait} until everything is back (or fails, saying what is not). */
     void assertRestored(Duration wait) {
-        await("back to baseline").atMost(wait).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+        try {
+            await("back to baseline").atMost(wait).pollInterval(Duration.ofMillis(20)).until(() -> problem() == null);
+        } catch (ConditionTimeoutException timedOut) {
             String problem = problem();
             if (problem != null) {
                 fail("not back to baseline: " + problem);
             }
-        });
+        }
     }
+
 
 
     private String problem() {
