@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.internal.json.Json;
-import io.spillway.core.storage.TempStorage;
-import io.spillway.s3.testing.Bucket;
+import io.spillway.s3.testing.S3Sandbox;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.Node;
 import io.spillway.servlet.testing.RecordingServlet;
-import io.spillway.s3.testing.S3ProxyServer;
 import io.tus.java.client.TusClient;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
@@ -17,21 +15,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jclouds.blobstore.domain.MultipartPart;
 import org.jclouds.blobstore.domain.MultipartUpload;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Over HTTP with two nodes: the store fails while the completing request assembles the file
@@ -46,26 +40,11 @@ class FailedCompletionHttpTest {
     private static final long TOTAL = 12 * MIB + 3;
     private static final int SLICE = (int) (6 * MIB);
 
-    @TempDir
-    static Path shared;
     private static final AtomicBoolean failCompletion = new AtomicBoolean();
-    private static S3ProxyServer s3proxy;
-    private static S3Client inspector;
 
-    @TempDir
-    Path temp;
-
-    private final RecordingServlet appA = new RecordingServlet();
-    private final RecordingServlet appB = new RecordingServlet();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private final byte[] file = GeneratedStream.bytes(31, (int) TOTAL);
-    private String prefix;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        S3ProxyServer.useTestCredentials();
-        s3proxy = S3ProxyServer.start(shared.resolve("s3"), BUCKET, 0, store -> new ForwardingBlobStore(store) {
+    @RegisterExtension
+    static final S3Sandbox sandbox = S3Sandbox.bucket(BUCKET, "f").wrappingStore(
+            store -> new ForwardingBlobStore(store) {
             @Override
             public String completeMultipartUpload(MultipartUpload upload, List<MultipartPart> parts) {
                 if (failCompletion.get()) {
@@ -73,27 +52,21 @@ class FailedCompletionHttpTest {
                 }
                 return super.completeMultipartUpload(upload, parts);
             }
-        });
-        inspector = s3proxy.client();
-    }
+            });
 
-    @AfterAll
-    static void stopS3() throws Exception {
-        inspector.close();
-        s3proxy.close();
-    }
+    private final AtomicInteger nodes = new AtomicInteger();
+
+    @TempDir
+    Path temp;
+
+    private final RecordingServlet appA = new RecordingServlet();
+    private final RecordingServlet appB = new RecordingServlet();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final byte[] file = GeneratedStream.bytes(31, (int) TOTAL);
 
     @BeforeEach
-    void choosePrefix() {
-        prefix = "f-" + TempStorage.newId().substring(0, 8) + "/";
+    void completionWorks() {
         failCompletion.set(false);
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
     }
 
     @Test
@@ -182,30 +155,16 @@ class FailedCompletionHttpTest {
     }
 
     private Node node(RecordingServlet app) throws Exception {
-        Map<String, String> params = new HashMap<>(Map.of(
-                "tempDirectory", temp.resolve("node-" + opened.size()).toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0",
-                "storage", "s3", "s3Endpoint", s3proxy.endpoint().toString(), "s3Bucket", BUCKET,
-                "s3PathStyle", "true", "s3Prefix", prefix, "s3PartSize", "5MiB"));
-        Node node = Node.start(params, app);
-        opened.add(node);
-        return node;
+        return sandbox.closeAfterEach(Node.start(sandbox.nodeParameters(temp.resolve("node-" + nodes.incrementAndGet())),
+                app));
     }
 
     private static String base64(String text) {
         return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    private void awaitBucketEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Bucket.uploadKeys(inspector, BUCKET, prefix).isEmpty()
-                    && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
+    private void awaitBucketEmpty() {
+        sandbox.awaitNoUploadLeft();
     }
+
 }

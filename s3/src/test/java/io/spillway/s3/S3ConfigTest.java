@@ -32,8 +32,7 @@ class S3ConfigTest {
         assertEquals(S3Settings.DEFAULT_PART_SIZE, settings.partSize());
         assertTrue(settings.pathStyle());
         assertTrue(config.describe().endsWith("storage=[s3], s3Bucket=[my-uploads], s3Endpoint=[http://127.0.0.1:9000],"
-                + " s3PathStyle=[true], s3Prefix=[a/b/], streamedStorage=[local], memoryPerUpload=[256 KiB],"
-                + " nonBlockingIntake=[false]"), config.describe());
+                + " s3PathStyle=[true], s3Prefix=[a/b/], streamedStorage=[local], nonBlockingIntake=[false]"), config.describe());
     }
 
     @Test

@@ -15,10 +15,10 @@ import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.storage.UploadIds;
+import io.spillway.core.testing.MutableClock;
 import io.spillway.s3.testing.Bucket;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.S3ProxyServer;
-import io.spillway.s3.testing.SettableClock;
 import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -66,7 +66,7 @@ class S3ResumableStoreTest {
     @TempDir
     Path temp;
 
-    private final SettableClock clock = new SettableClock(Instant.now());
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final List<AutoCloseable> opened = new ArrayList<>();
     private String prefix;
 

@@ -13,10 +13,10 @@ import io.spillway.core.resumable.ResumableUploads;
 import io.spillway.core.resumable.UploadState;
 import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.TempStorage;
+import io.spillway.core.testing.MutableClock;
 import io.spillway.s3.testing.Bucket;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.S3ProxyServer;
-import io.spillway.s3.testing.SettableClock;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ class SharedDeliveryTest {
     @TempDir
     Path temp;
 
-    private final SettableClock clock = new SettableClock(Instant.now());
+    private final MutableClock clock = new MutableClock(Instant.now());
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final byte[] file = GeneratedStream.bytes(21, (int) TOTAL);
     private S3ProxyServer s3proxy;

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -65,31 +64,19 @@ class StreamedToStoreMemoryTest {
             Map<String, Object> file = ((List<Map<String, Object>>) seen.get("parts")).get(1);
             assertEquals(GIB, file.get("size"));
             assertEquals(body.sentSha256("file"), file.get("sha256"));
-            await(() -> Bucket.keys(inspector, BUCKET, prefix).isEmpty()
-                    && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty(), "Part.delete() emptied the bucket");
+            Bucket.awaitEmpty(inspector, BUCKET, prefix);
 
             MultipartUpload aborted = new MultipartUpload().file("file", "cut.bin", 7, 64 * MIB);
             try (Socket client = aborted.sendPartly(node.uri("/upload"), 24 * MIB)) {
-                await(() -> !Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty(),
-                        "the cut upload's parts are on their way into the bucket");
+                Bucket.awaitMultipartUploadBegun(inspector, BUCKET, prefix);
             }
-            await(() -> Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()
-                    && Bucket.keys(inspector, BUCKET, prefix).isEmpty(), "the cut upload left nothing");
+            Bucket.awaitEmpty(inspector, BUCKET, prefix);
 
             assertTrue(node.isAlive(), node.output());
             assertFalse(node.output().contains("OutOfMemoryError"), node.output());
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
 
     /**
      * A node ({@link ForkedNodeMain}) in a child JVM with its own heap limit, the object store's

@@ -8,6 +8,7 @@ import io.spillway.core.memory.MemoryBudget;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.core.upload.BufferReservations;
 import io.spillway.s3.testing.Bucket;
+import io.spillway.s3.testing.S3Sandbox;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.s3.testing.MultipartUpload;
 import io.spillway.s3.testing.Node;
@@ -25,20 +26,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * {@code streamedStorage=store}: single-request uploads on the streamed route are written straight
- * into the bucket of a real S3 API server (s3proxy), part by part, and the application still gets
+ * into the bucket of a real S3 API server (sandbox.server()), part by part, and the application still gets
  * {@code Part}s it can read, write and delete.
  */
 class StreamedToStoreTest {
@@ -46,43 +42,15 @@ class StreamedToStoreTest {
     private static final String BUCKET = "streamed";
     private static final long MIB = 1L << 20;
 
-    @TempDir
-    static Path shared;
-    private static S3ProxyServer s3proxy;
-    private static S3Client inspector;
+    @RegisterExtension
+    static final S3Sandbox sandbox = S3Sandbox.bucket(BUCKET, "streamed");
+
 
     @TempDir
     Path temp;
 
     private final PartsServlet app = new PartsServlet();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private String prefix;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        S3ProxyServer.useTestCredentials();
-        s3proxy = S3ProxyServer.start(shared.resolve("s3"), BUCKET);
-        inspector = s3proxy.client();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        inspector.close();
-        s3proxy.close();
-    }
-
-    @BeforeEach
-    void choosePrefix() {
-        prefix = "streamed-" + TempStorage.newId().substring(0, 8) + "/";
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
 
     @Test
     void filesOnTheStreamedRoute_goToTheBucket_theApplicationReadsThem_andNothingIsLeftAfterwards() throws Exception {
@@ -90,7 +58,7 @@ class StreamedToStoreTest {
         AtomicReference<List<String>> heldObjects = new AtomicReference<>();
         AtomicReference<Long> localFiles = new AtomicReference<>();
         app.whileHeld = () -> {
-            heldObjects.set(Bucket.keys(inspector, BUCKET, prefix));
+            heldObjects.set(Bucket.keys(sandbox.inspector(), BUCKET, sandbox.prefix()));
             localFiles.set(countLocalParts());
         };
         MultipartUpload body = new MultipartUpload().field("title", "hello")
@@ -111,7 +79,7 @@ class StreamedToStoreTest {
         assertEquals(List.of("null", "null"), seen.get("storagePaths"), "stored parts have no local path");
         assertEquals(2, heldObjects.get().size(), "one object per file part while the application holds them: "
                 + heldObjects.get());
-        assertTrue(heldObjects.get().stream().allMatch(key -> key.startsWith(prefix + "parts/")), heldObjects.get()::toString);
+        assertTrue(heldObjects.get().stream().allMatch(key -> key.startsWith(sandbox.prefix() + "parts/")), heldObjects.get()::toString);
         assertEquals(0L, localFiles.get(), "nothing of the files in the local temp directory");
         assertBucketEmpty();
     }
@@ -120,7 +88,7 @@ class StreamedToStoreTest {
     void partWrite_downloadsTheObject_andRemovesItFromTheBucket() throws Exception {
         Node node = node(Map.of());
         AtomicReference<List<String>> afterWrite = new AtomicReference<>();
-        app.afterAction = () -> afterWrite.set(Bucket.keys(inspector, BUCKET, prefix));
+        app.afterAction = () -> afterWrite.set(Bucket.keys(sandbox.inspector(), BUCKET, sandbox.prefix()));
         Path target = Files.createDirectories(temp.resolve("application"));
         MultipartUpload body = new MultipartUpload().file("doc", "doc.bin", 3, 6 * MIB);
 
@@ -142,8 +110,8 @@ class StreamedToStoreTest {
         Node node = node(Map.of());
         AtomicReference<List<String>> held = new AtomicReference<>();
         AtomicReference<List<String>> afterDelete = new AtomicReference<>();
-        app.whileHeld = () -> held.set(Bucket.keys(inspector, BUCKET, prefix));
-        app.afterAction = () -> afterDelete.set(Bucket.keys(inspector, BUCKET, prefix));
+        app.whileHeld = () -> held.set(Bucket.keys(sandbox.inspector(), BUCKET, sandbox.prefix()));
+        app.afterAction = () -> afterDelete.set(Bucket.keys(sandbox.inspector(), BUCKET, sandbox.prefix()));
         MultipartUpload body = new MultipartUpload().file("doc", "doc.bin", 4, 7 * MIB);
 
         HttpResponse<String> response = http.send(body.post(node.uri("/upload")).header("X-Then", "delete").build(),
@@ -176,11 +144,10 @@ class StreamedToStoreTest {
         Node node = node(Map.of());
         MultipartUpload body = new MultipartUpload().file("doc", "doc.bin", 6, 40 * MIB);
         try (Socket client = body.sendPartly(node.uri("/upload"), 20 * MIB)) {
-            await(() -> !Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty(),
-                    "parts are sent to the bucket while the body arrives");
+            Bucket.awaitMultipartUploadBegun(sandbox.inspector(), BUCKET, sandbox.prefix());
         }
-        await(() -> Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()
-                && Bucket.keys(inspector, BUCKET, prefix).isEmpty(), "the aborted upload leaves nothing");
+        sandbox.awaitEmpty();
+
         assertEquals(0, app.deliveries());
         assertEquals(0L, countLocalParts());
     }
@@ -203,31 +170,25 @@ class StreamedToStoreTest {
 
     @Test
     void leftoversOlderThanADay_areSwept() throws Exception {
-        S3SpillTarget target = new S3SpillTarget(s3proxy.client(), BUCKET, prefix, S3Settings.MIN_PART_SIZE,
+        S3SpillTarget target = new S3SpillTarget(sandbox.server().client(), BUCKET, sandbox.prefix(), S3Settings.MIN_PART_SIZE,
                 BufferReservations.of(new MemoryBudget(), Long.MAX_VALUE));
-        opened.add(target);
-        inspector.putObject(b -> b.bucket(BUCKET).key(prefix + "parts/" + TempStorage.newId()),
+        sandbox.closeAfterEach(target);
+        sandbox.inspector().putObject(b -> b.bucket(BUCKET).key(sandbox.prefix() + "parts/" + TempStorage.newId()),
                 RequestBody.fromBytes(new byte[10]));
-        inspector.createMultipartUpload(b -> b.bucket(BUCKET).key(prefix + "parts/" + TempStorage.newId()));
+        sandbox.inspector().createMultipartUpload(b -> b.bucket(BUCKET).key(sandbox.prefix() + "parts/" + TempStorage.newId()));
 
         assertEquals(0, target.sweep(Instant.now()));
-        assertEquals(1, Bucket.keys(inspector, BUCKET, prefix).size());
+        assertEquals(1, Bucket.keys(sandbox.inspector(), BUCKET, sandbox.prefix()).size());
         assertEquals(2, target.sweep(Instant.now().plus(Duration.ofHours(25))));
         assertBucketEmpty();
     }
 
     private Node node(Map<String, String> extra) throws Exception {
-        Map<String, String> params = new HashMap<>(Map.of(
-                "tempDirectory", temp.resolve("node").toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0", "inMemoryThreshold", "0",
-                "storage", "s3", "s3Endpoint", s3proxy.endpoint().toString(), "s3Bucket", BUCKET,
-                "s3PathStyle", "true", "s3Prefix", prefix));
-        params.put("s3PartSize", "5MiB");
+        Map<String, String> params = sandbox.nodeParameters(temp.resolve("node"));
+        params.put("inMemoryThreshold", "0");
         params.put("streamedStorage", "store");
         params.putAll(extra);
-        Node node = Node.start(params, app);
-        opened.add(node);
-        return node;
+        return sandbox.closeAfterEach(Node.start(params, app));
     }
 
     private long countLocalParts() {
@@ -238,21 +199,8 @@ class StreamedToStoreTest {
         }
     }
 
-    private void assertBucketEmpty() throws InterruptedException {
-        await(() -> Bucket.keys(inspector, BUCKET, prefix).isEmpty()
-                && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty(), "the bucket is empty");
-        assertEquals(List.of(), Bucket.keys(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(50);
-        }
+    private void assertBucketEmpty() {
+        sandbox.awaitEmpty();
     }
 
     @SuppressWarnings("unchecked")

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.internal.json.Json;
-import io.spillway.core.storage.TempStorage;
 import io.spillway.s3.testing.Bucket;
+import io.spillway.s3.testing.S3Sandbox;
 import io.spillway.servlet.testing.CuttingProxy;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.TusUploads;
@@ -25,20 +25,16 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Two Tomcat nodes with {@code storage=s3} share one bucket of a real S3 API server (s3proxy), as
+ * Two Tomcat nodes with {@code storage=s3} share one bucket of a real S3 API server (sandbox.server()), as
  * servers behind a load balancer without sticky sessions do: every request of an upload may land
  * on either node.
  */
@@ -48,10 +44,9 @@ class TwoNodeResumableTest {
     private static final long MIB = 1L << 20;
     private static final int PAYLOAD = 5 << 20;
 
-    @TempDir
-    static Path shared;
-    private static S3ProxyServer s3proxy;
-    private static S3Client inspector;
+    @RegisterExtension
+    static final S3Sandbox sandbox = S3Sandbox.bucket(BUCKET, "cluster");
+
 
     @TempDir
     Path temp;
@@ -59,34 +54,6 @@ class TwoNodeResumableTest {
     private final RecordingServlet appA = new RecordingServlet();
     private final RecordingServlet appB = new RecordingServlet();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private String prefix;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        S3ProxyServer.useTestCredentials();
-        s3proxy = S3ProxyServer.start(shared.resolve("s3"), BUCKET);
-        inspector = s3proxy.client();
-    }
-
-    @AfterAll
-    static void stopS3() throws Exception {
-        inspector.close();
-        s3proxy.close();
-    }
-
-    @BeforeEach
-    void choosePrefix() {
-        prefix = "cluster-" + TempStorage.newId().substring(0, 8) + "/";
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        Collections.reverse(opened);
-        for (AutoCloseable closeable : opened) {
-            closeable.close();
-        }
-    }
 
     @Test
     void tusUpload_alternatingNodes_interrupted_resumesOnTheOtherNode_andTheApplicationGetsTheWholeFile()
@@ -105,7 +72,7 @@ class TwoNodeResumableTest {
             Node node = nodes[request % 2];
             if (request == 5 && !cut) {
                 CuttingProxy proxy = new CuttingProxy(node.port());
-                opened.add(proxy);
+                sandbox.closeAfterEach(proxy);
                 proxy.armAfter(PAYLOAD / 2);
                 URL viaProxy = URI.create("http://127.0.0.1:" + proxy.port() + path).toURL();
                 assertThrows(Exception.class, () -> sendOneRequest(
@@ -142,7 +109,7 @@ class TwoNodeResumableTest {
         Node a = node("a", appA, Map.of());
         Node b = node("b", appB, Map.of());
         CuttingProxy proxy = new CuttingProxy(a.port());
-        opened.add(proxy);
+        sandbox.closeAfterEach(proxy);
         TusClient first = new TusClient();
         first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
         TusUploader creating = first.createUpload(source(seed, size));
@@ -168,8 +135,8 @@ class TwoNodeResumableTest {
         assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
                 appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
         awaitBucketEmpty();
-        assertEquals(List.of(prefix + S3ResumableStore.ENDED + path.substring(path.lastIndexOf('/') + 1) + ".json"),
-                Bucket.endingKeys(inspector, BUCKET, prefix));
+        assertEquals(List.of(sandbox.prefix() + S3ResumableStore.ENDED + path.substring(path.lastIndexOf('/') + 1) + ".json"),
+                Bucket.endingKeys(sandbox.inspector(), BUCKET, sandbox.prefix()));
 
         Node restarted = node("c", new RecordingServlet(), Map.of());
         HttpResponse<String> late = http.send(HttpRequest.newBuilder(restarted.uri(path))
@@ -225,8 +192,8 @@ class TwoNodeResumableTest {
         TusClient client = new TusClient();
         client.setUploadCreationURL(a.uri("/upload").toURL());
         sendOneRequest(client.createUpload(source(3, 12 * MIB)), 12 * MIB);
-        assertEquals(1, Bucket.multipartUploads(inspector, BUCKET, prefix).size());
-        assertTrue(Bucket.keys(inspector, BUCKET, prefix).stream().anyMatch(k -> k.startsWith(prefix + "state/")));
+        assertEquals(1, Bucket.multipartUploads(sandbox.inspector(), BUCKET, sandbox.prefix()).size());
+        assertTrue(Bucket.keys(sandbox.inspector(), BUCKET, sandbox.prefix()).stream().anyMatch(k -> k.startsWith(sandbox.prefix() + "state/")));
         awaitBucketEmpty();
         assertEquals(0, appA.deliveries.size() + appB.deliveries.size());
     }
@@ -262,13 +229,8 @@ class TwoNodeResumableTest {
             assertEquals(1, appB.deliveries.size());
             assertEquals(GeneratedStream.sha256Of(seed, size), ((List<Map<String, Object>>) cast(
                     appB.deliveries.peek().get("parts"))).get(0).get("sha256"));
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while ((!Bucket.uploadKeys(s3, BUCKET, prefix).isEmpty() || !Bucket.multipartUploads(s3, BUCKET, prefix).isEmpty())
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertEquals(List.of(), Bucket.uploadKeys(s3, BUCKET, prefix));
-            assertEquals(List.of(), Bucket.multipartUploads(s3, BUCKET, prefix));
+            Bucket.awaitNoUploadLeft(s3, BUCKET, sandbox.prefix());
+
         }
     }
 
@@ -278,15 +240,9 @@ class TwoNodeResumableTest {
     }
 
     private Node node(String name, RecordingServlet app, Map<String, String> extra) throws Exception {
-        Map<String, String> params = new HashMap<>(Map.of(
-                "tempDirectory", temp.resolve(name).toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0",
-                "storage", "s3", "s3Endpoint", s3proxy.endpoint().toString(), "s3Bucket", BUCKET,
-                "s3PathStyle", "true", "s3Prefix", prefix, "s3PartSize", "5MiB"));
+        Map<String, String> params = sandbox.nodeParameters(temp.resolve(name));
         params.putAll(extra);
-        Node node = Node.start(params, app);
-        opened.add(node);
-        return node;
+        return sandbox.closeAfterEach(Node.start(params, app));
     }
 
     /** Sends the bytes up to the next multiple of the request size in one PATCH. */
@@ -318,17 +274,8 @@ class TwoNodeResumableTest {
      * Waits until nothing of the test's uploads is left in the bucket but the small records that
      * they ended ({@code ended/<id>.json}, kept for {@code uploadExpiry}).
      */
-    private void awaitBucketEmpty() throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (Bucket.uploadKeys(inspector, BUCKET, prefix).isEmpty()
-                    && Bucket.multipartUploads(inspector, BUCKET, prefix).isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        assertEquals(List.of(), Bucket.uploadKeys(inspector, BUCKET, prefix));
-        assertEquals(List.of(), Bucket.multipartUploads(inspector, BUCKET, prefix));
+    private void awaitBucketEmpty() {
+        sandbox.awaitNoUploadLeft();
     }
 
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spillway.core.internal.json.Json;
 import io.spillway.core.routing.Route;
 import io.spillway.core.upload.UploadRecord;
+import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import jakarta.servlet.Filter;
 import jakarta.servlet.MultipartConfigElement;
 import java.io.ByteArrayOutputStream;
@@ -19,14 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.catalina.Context;
-import org.apache.catalina.Wrapper;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,50 +38,29 @@ class UploadServletTest {
     @TempDir
     Path temp;
 
-    private Tomcat tomcat;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private String base;
     private final HttpClient client = HttpClient.newHttpClient();
 
     @BeforeEach
-    void startTomcat() throws Exception {
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(temp.resolve("tomcat").toString());
-        tomcat.setPort(0);
-        tomcat.getConnector().setProperty("address", "127.0.0.1");
-        Context context = tomcat.addContext("", temp.toString());
-        context.addParameter(SampleContextListener.STORAGE_PARAM, temp.resolve("files").toString());
-        context.addApplicationListener(SampleContextListener.class.getName());
-
-        Wrapper upload = Tomcat.addServlet(context, "upload", new UploadServlet());
-        upload.setMultipartConfigElement(new MultipartConfigElement(temp.toString()));
-        context.addServletMappingDecoded("/upload", "upload");
-        Tomcat.addServlet(context, "files", new FilesServlet());
-        context.addServletMappingDecoded("/files", "files");
-        context.addServletMappingDecoded("/files/*", "files");
-
+    void startTomcat() {
         Filter facts = (request, response, chain) -> {
             request.setAttribute(UploadRoute.ATTRIBUTE,
                     new UploadRecord("1a", Route.Kind.BUFFERED, "13 B <= 10 MiB threshold", List.of()));
             chain.doFilter(request, response);
         };
-        FilterDef def = new FilterDef();
-        def.setFilterName("facts");
-        def.setFilter(facts);
-        context.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("facts");
-        map.addURLPattern("/upload");
-        context.addFilterMap(map);
-
-        tomcat.start();
-        base = "http://127.0.0.1:" + tomcat.getConnector().getLocalPort();
+        TestServer server = servers.start(TestServer.builder()
+                .contextParameter(SampleContextListener.STORAGE_PARAM, temp.resolve("files").toString())
+                .listener(SampleContextListener.class)
+                .filter("facts", facts, Map.of(), "/upload")
+                .servlet(new UploadServlet(), new MultipartConfigElement(temp.toString()), "/upload")
+                .servlet(new FilesServlet(), null, "/files", "/files/*"));
+        base = "http://127.0.0.1:" + server.port();
     }
 
-    @AfterEach
-    void stopTomcat() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
-    }
+
 
     @Test
     void post_storesEveryFilePartAndListsItWithDigestAndRoute() throws Exception {

@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,15 +12,17 @@ import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GracefulShutdownTest {
 
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final String BOUNDARY = "shutdown-boundary-42";
     private static final int FILE_SIZE = 2_000_000;
     /** What the finishing upload still sends once destroy() runs: little, so it completes well within the timeout. */
@@ -38,25 +42,20 @@ class GracefulShutdownTest {
     @TempDir
     Path temp;
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private TestServer server;
 
     @Test
     void destroy_waitsForUploadsInFlight_thenAbortsTheRest_andCleansUp() throws Exception {
         Path spill = temp.resolve("spill");
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter();
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(filter, Map.of("tempDirectory", spill.toString(), "diskReserve", "0", "inMemoryThreshold", "0",
                         "minUploadRate", "0", "shutdownTimeout", "3s"), "/upload")
                 .servlet("/upload", new PartsEchoServlet())
-                .connector("connectionTimeout", "60000")
-                .start();
+                .connector("connectionTimeout", "60000"));
         byte[] file = GeneratedStream.bytes(31, FILE_SIZE);
         HttpResponse<String> firstChunk = Http.send(java.net.http.HttpRequest.newBuilder(server.uri("/upload"))
                 .header("Content-Range", "bytes 0-" + (FILE_SIZE / 2 - 1) + "/" + FILE_SIZE)
@@ -111,29 +110,20 @@ class GracefulShutdownTest {
     }
 
     /** Waits until {@code destroy()} has begun: it refuses new uploads from then on. */
-    private static void awaitShuttingDown(MemoryAwareUploadFilter filter) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (filter.isRunning() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertFalse(filter.isRunning(), "destroy has begun");
+    private static void awaitShuttingDown(MemoryAwareUploadFilter filter) {
+        await("destroy has begun").atMost(PATIENCE).pollInterval(Duration.ofMillis(5)).until(() -> !filter.isRunning());
     }
 
-    private static void awaitInFlight(MemoryAwareUploadFilter filter, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (filter.monitor().active().count() != count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(count, filter.monitor().active().count());
+    private static void awaitInFlight(MemoryAwareUploadFilter filter, int count) {
+        await(count + " uploads in flight").atMost(PATIENCE).until(() -> filter.monitor().active().count() == count);
     }
 
-    private static void awaitSpillFiles(Path spill, int count) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (spillFiles(spill) < count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private static void awaitSpillFiles(Path spill, int count) throws java.io.IOException {
+
+        await("both uploads are writing to disk").atMost(PATIENCE).until(() -> spillFiles(spill) >= count);
         assertEquals(count, spillFiles(spill), "both uploads are writing to disk");
     }
+
 
     private static long regularFiles(Path directory) throws java.io.IOException {
         if (!Files.exists(directory)) {

@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,6 +14,7 @@ import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
@@ -21,13 +23,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The filter over real HTTP in an embedded Tomcat: routes, the Part API, errors and cleanup. */
@@ -38,15 +41,11 @@ class MemoryAwareUploadFilterTest {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private TestServer server;
     private final AtomicReference<MemorySnapshot> memory = new AtomicReference<>(snapshot(GIB / 2, GIB));
-
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     private static MemorySnapshot snapshot(long heapUsed, long heapMax) {
         return new MemorySnapshot(heapUsed, heapMax, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
@@ -67,8 +66,8 @@ class MemoryAwareUploadFilterTest {
                 "inMemoryThreshold", "1MB", "diskReserve", "0", "probeInterval", "1h"));
         all.putAll(params);
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(memory::get, Clock.systemUTC());
-        server = TestServer.builder().filter(filter, all, "/upload/*", "/upload")
-                .servlet("/upload/*", app).servlet("/plain", new PartsEchoServlet()).start();
+        server = servers.start(TestServer.builder().filter(filter, all, "/upload/*", "/upload")
+                .servlet("/upload/*", app).servlet("/plain", new PartsEchoServlet()));
         return filter;
     }
 
@@ -314,15 +313,10 @@ class MemoryAwareUploadFilterTest {
         awaitUntil(() -> tempFiles() == 0 && filter.budget().reserved() == 0);
     }
 
-    private static void awaitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not reached in 20 s");
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitUntil(java.util.concurrent.Callable<Boolean> condition) {
+        await().atMost(Duration.ofSeconds(60)).until(condition);
     }
+
 
     @Test
     void destroy_leavesNoFiles() throws IOException {

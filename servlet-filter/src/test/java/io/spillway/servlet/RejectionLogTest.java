@@ -8,6 +8,7 @@ import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,6 +52,9 @@ class RejectionLogTest {
         public void close() {
         }
     };
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private TestServer server;
 
     @BeforeEach
@@ -60,18 +65,14 @@ class RejectionLogTest {
     @AfterEach
     void stop() {
         LOG.removeHandler(capture);
-        if (server != null) {
-            server.close();
-        }
     }
 
     @Test
     void rejectedUpload_logsOneLine_withStatusReasonAndRequest_butNoContent() {
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(new MemoryAwareUploadFilter(), Map.of("tempDirectory", temp.resolve("spill").toString(),
                         "maxFileSize", "1KB", "maxRequestSize", "1KB", "diskReserve", "0"), "/upload/*")
-                .servlet("/upload/*", new PartsEchoServlet())
-                .start();
+                .servlet("/upload/*", new PartsEchoServlet()));
         byte[] secret = "TOP-SECRET-CONTENT ".repeat(100).getBytes(StandardCharsets.UTF_8);
         HttpResponse<String> response = Http.postChunked(server.uri("/upload/a%0Ab?progressId=log-1"),
                 new MultipartBody().file("doc", "s.txt", secret).end());

@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,17 +9,18 @@ import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,22 +35,19 @@ class ResumableProgressTest {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final TestServers servers = new TestServers();
+
     private TestServer server;
     private final byte[] file = GeneratedStream.bytes(61, TOTAL);
 
     @BeforeEach
     void start() {
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(new MemoryAwareUploadFilter(), Map.of("tempDirectory", temp.resolve("spill").toString(),
                         "diskReserve", "0"), "/upload/*", "/upload")
                 .servlet("/upload/*", new PartsEchoServlet())
-                .servlet("/spillway/progress", new UploadProgressServlet())
-                .start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.close();
+                .servlet("/spillway/progress", new UploadProgressServlet()));
     }
 
     @Test
@@ -72,11 +71,9 @@ class ResumableProgressTest {
                     .header("Content-Disposition", "attachment; filename=\"big.bin\"")
                     .body(Arrays.copyOfRange(file, from, to)).head());
             client.write(file, from, half);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            do {
-                seen.add((Long) progress(id).get("bytesReceived"));
-                Thread.sleep(10);
-            } while (seen.get(seen.size() - 1) <= from && System.nanoTime() < deadline);
+            await("bytes of the chunk counted").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> seen.add((Long) progress(id).get("bytesReceived")) && seen.get(seen.size() - 1) > from);
+
             client.write(file, from + half, to - from - half);
             RawHttpClient.Response second = client.readResponse();
             assertEquals(200, second.status(), second.toString());

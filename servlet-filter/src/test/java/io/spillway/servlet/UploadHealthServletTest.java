@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,12 +12,14 @@ import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import javax.management.Attribute;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Health over real HTTP with a fake memory probe, and the same figures through JMX. */
@@ -40,14 +43,10 @@ class UploadHealthServletTest {
 
     private final AtomicReference<MemorySnapshot> memory = new AtomicReference<>(snapshot(GIB / 2));
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private TestServer server;
 
     private static MemorySnapshot snapshot(long heapUsed) {
         return new MemorySnapshot(heapUsed, GIB, 16 * GIB, 8 * GIB, 2 * GIB, GIB, Instant.now());
@@ -58,10 +57,9 @@ class UploadHealthServletTest {
                 "inMemoryThreshold", "1MB", "diskReserve", "0", "probeInterval", "1h"));
         all.putAll(params);
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter(memory::get, Clock.systemUTC());
-        server = TestServer.builder().filter(filter, all, "/upload/*", "/upload")
+        server = servers.start(TestServer.builder().filter(filter, all, "/upload/*", "/upload")
                 .servlet("/upload/*", new PartsEchoServlet())
-                .servlet("/spillway/health", new UploadHealthServlet())
-                .start();
+                .servlet("/spillway/health", new UploadHealthServlet()));
         return filter;
     }
 
@@ -131,7 +129,7 @@ class UploadHealthServletTest {
 
     @Test
     void healthWithoutARunningFilter_is503() {
-        server = TestServer.builder().servlet("/spillway/health", new UploadHealthServlet()).start();
+        server = servers.start(TestServer.builder().servlet("/spillway/health", new UploadHealthServlet()));
         HttpResponse<String> response = health();
         assertEquals(503, response.statusCode());
         assertEquals("the spillway filter is not running", Http.json(response).get("error"));
@@ -180,13 +178,10 @@ class UploadHealthServletTest {
      * Waits until the filter has ended the uploads: a client has its response before the filter's
      * cleanup (Tomcat sends it once its Content-Length is written; a refusal is flushed).
      */
-    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-        while (filter.monitor().active().count() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, filter.monitor().active().count(), "uploads still in flight");
+    private static void awaitNoUploadInFlight(MemoryAwareUploadFilter filter) {
+        await("no upload in flight").atMost(Duration.ofSeconds(60)).until(() -> filter.monitor().active().count() == 0);
     }
+
 
     private ObjectName ourBean() {
         Set<ObjectName> names = mbeans.queryNames(OUR_BEAN, null);

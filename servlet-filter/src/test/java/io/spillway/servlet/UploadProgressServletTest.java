@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,19 +13,20 @@ import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
+import io.spillway.servlet.testing.TestServers;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Progress over real HTTP: polled while an upload runs, then done or failed, with the ids a browser picks. */
@@ -35,14 +37,10 @@ class UploadProgressServletTest {
     @TempDir
     Path temp;
 
-    private TestServer server;
+    @RegisterExtension
+    final TestServers servers = new TestServers();
 
-    @AfterEach
-    void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+    private TestServer server;
 
     private void start(Map<String, String> params) {
         Map<String, String> all = new HashMap<>(Map.of("tempDirectory", temp.resolve("spill").toString(),
@@ -50,11 +48,10 @@ class UploadProgressServletTest {
         all.putAll(params);
         MemorySnapshot memory = new MemorySnapshot(GIB / 2, GIB, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
                 MemorySnapshot.NO_LIMIT, Instant.now());
-        server = TestServer.builder()
+        server = servers.start(TestServer.builder()
                 .filter(new MemoryAwareUploadFilter(() -> memory, Clock.systemUTC()), all, "/upload/*", "/upload")
                 .servlet("/upload/*", new PartsEchoServlet())
-                .servlet("/spillway/progress", new UploadProgressServlet())
-                .start();
+                .servlet("/spillway/progress", new UploadProgressServlet()));
     }
 
     private HttpResponse<String> progress(String id) {
@@ -116,20 +113,22 @@ class UploadProgressServletTest {
      * bytes were received (the client sends no more meanwhile, so the upload is caught mid-body
      * however fast the machine); returns the bytes received then.
      */
-    private long awaitReceivedAbove(long floor, List<Map<String, Object>> polls) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        long received = -1;
-        while (received <= floor && System.nanoTime() < deadline) {
-            HttpResponse<String> poll = progress("browser-1");
-            if (poll.statusCode() == 200) {
-                Map<String, Object> json = Http.json(poll);
-                polls.add(json);
-                received = (Long) json.get("bytesReceived");
-            }
-            Thread.sleep(10);
-        }
-        return received;
+    private long awaitReceivedAbove(long floor, List<Map<String, Object>> polls) {
+        return await("more than " + floor + " bytes received").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(10)).until(() -> received(polls), received -> received > floor);
     }
+
+    /** One poll of the progress of {@code browser-1}, kept in {@code polls}: the bytes received, or -1. */
+    private long received(List<Map<String, Object>> polls) {
+        HttpResponse<String> poll = progress("browser-1");
+        if (poll.statusCode() != 200) {
+            return -1;
+        }
+        Map<String, Object> json = Http.json(poll);
+        polls.add(json);
+        return (Long) json.get("bytesReceived");
+    }
+
 
     @Test
     void queryParameter_picksTheId_forUnknownLengthToo() {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
@@ -65,6 +66,36 @@ class HarnessSmokeTest {
         assertPositive(stat(summary, "B", "ratioToRaw"));
         assertEquals(0L, server(summary, "R").get("failures"));
         assertEquals(0L, server(summary, "B").get("failures"));
+    }
+
+    @Test
+    void scenario1_everyUploadArrivedWhole_withItsDigest() {
+        Map<String, Object> scenario = scenario("scenario1");
+        assertEquals(Profile.TINY.largeUploadSize(), scenario.get("uploadSize"));
+        List<Map<String, Object>> runs = runs(scenario);
+        assertEquals(List.of("B", "R"), runs.stream().map(run -> (String) run.get("server")).distinct().sorted().toList());
+        for (Map<String, Object> run : runs) {
+            assertEquals(true, run.get("verified"), "the server's digest is the sent file's: " + run);
+            assertEquals("", run.get("detail"), run.toString());
+            assertPositive(((Number) run.get("megabytesPerSecond")).doubleValue());
+        }
+    }
+
+    @Test
+    void scenario2_everyUploadOfEveryRunIsVerified() {
+        Map<String, Object> scenario = scenario("scenario2");
+        assertEquals((long) Profile.TINY.smallCount(), scenario.get("count"));
+        for (Map<String, Object> run : runs(scenario)) {
+            assertEquals(scenario.get("count"), run.get("verified"), "digests matched for every upload: " + run);
+            assertEquals(0L, run.get("failed"), run.toString());
+        }
+    }
+
+    @Test
+    void report_showsTheMedianThroughputTheJsonHolds() {
+        Map<String, Object> summary = summary("scenario1");
+        String median = String.format(Locale.ROOT, "%.0f", stat(summary, "B", "megabytesPerSecond"));
+        assertTrue(report.contains("| B Tomcat, disk | " + median), "B's scenario 1 row shows " + median + ":\n" + report);
     }
 
     @Test
@@ -145,7 +176,15 @@ class HarnessSmokeTest {
     }
 
     @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> runs(Map<String, Object> scenario) {
+        List<Map<String, Object>> runs = (List<Map<String, Object>>) scenario.get("runs");
+        assertFalse(runs == null || runs.isEmpty(), "no runs: " + scenario);
+        return runs;
+    }
+
+    @SuppressWarnings("unchecked")
     private static Map<String, Object> summary(String name) {
+
         return (Map<String, Object>) scenario(name).get("summary");
     }
 

@@ -1,5 +1,6 @@
 package io.spillway.containers;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -46,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 public abstract class ContainerAcceptanceSuite {
 
+    /** How long waits give the container to finish what a request started (a slow CI machine). */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final long MIB = 1 << 20;
+
     private static final String BOUNDARY = "acceptance-boundary-7";
 
     @TempDir
@@ -356,25 +361,19 @@ public abstract class ContainerAcceptanceSuite {
         }
     }
 
-    private void awaitUploadsInFlight(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (filter.monitor().active().count() != count && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(count, filter.monitor().active().count());
+    private void awaitUploadsInFlight(int count) {
+        await(count + " uploads in flight").atMost(PATIENCE).until(() -> filter.monitor().active().count() == count);
     }
 
-    private static void awaitStopping(ServletContainer stopping) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!stopping.isStopping() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertTrue(stopping.isStopping(), "the container is stopping");
+    private static void awaitStopping(ServletContainer stopping) {
+        await("the container is stopping").atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
+                .until(stopping::isStopping);
     }
 
-    private void awaitNoUploadInFlight() throws InterruptedException {
+    private void awaitNoUploadInFlight() {
         awaitUploadsInFlight(0);
     }
+
 
     private static long sendAll(TusUploader uploader) throws Exception {
         uploader.setChunkSize(256 << 10);

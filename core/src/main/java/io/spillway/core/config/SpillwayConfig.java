@@ -3,7 +3,8 @@ package io.spillway.core.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * The effective, immutable configuration of one Spillway filter. Built once from init-params by
@@ -85,86 +86,39 @@ public record SpillwayConfig(
     public static final String STREAMED_STORAGE_LOCAL = "local";
     public static final String STREAMED_STORAGE_STORE = "store";
 
-    public static final long DEFAULT_MAX_FILE_SIZE = 8L << 30;
-    public static final long DEFAULT_MAX_REQUEST_SIZE = 8L << 30;
-    public static final int DEFAULT_MAX_PARTS = 50;
-    public static final long DEFAULT_MAX_FIELD_SIZE = 1L << 20;
-    public static final int DEFAULT_MAX_PART_HEADER_SIZE = 4 << 10;
-    public static final long DEFAULT_IN_MEMORY_THRESHOLD = 10L << 20;
-    public static final double DEFAULT_MEMORY_FRACTION = 0.5;
-    public static final double DEFAULT_CRITICAL_HEAP_RATIO = 0.9;
-    public static final long DEFAULT_DISK_RESERVE = 512L << 20;
-    public static final long DEFAULT_UNKNOWN_LENGTH_BUFFER = 1L << 20;
-    /** Measured by benchmarks/ SlowUploadsBenchmark: heap after GC per streamed upload in flight. */
-    public static final long DEFAULT_MEMORY_PER_UPLOAD = 256L << 10;
-    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
-    public static final long DEFAULT_MIN_UPLOAD_RATE = 1L << 10;
-    public static final Duration DEFAULT_MIN_RATE_WINDOW = Duration.ofSeconds(20);
-    public static final Duration DEFAULT_PROGRESS_RETENTION = Duration.ofMinutes(5);
-    public static final String DEFAULT_PARSER = PARSER_FAST;
-    public static final Duration DEFAULT_STALLED_UPLOAD_TIMEOUT = Duration.ofSeconds(10);
-    public static final String DEFAULT_STORAGE = STORAGE_LOCAL;
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
-    public static final String DEFAULT_STREAMED_STORAGE = STREAMED_STORAGE_LOCAL;
-    public static final boolean DEFAULT_NON_BLOCKING_INTAKE = false;
-
+    /**
+     * Checks every value with the rule of its {@link Param}.
+     *
+     * @throws NullPointerException     naming the field, when a value with a default is null
+     * @throws IllegalArgumentException naming the field and the value, when a value breaks its rule
+     */
     public SpillwayConfig {
-        Objects.requireNonNull(probeInterval, "probeInterval");
-        Objects.requireNonNull(retryAfter, "retryAfter");
-        Objects.requireNonNull(uploadExpiry, "uploadExpiry");
-        Objects.requireNonNull(minRateWindow, "minRateWindow");
-        Objects.requireNonNull(progressRetention, "progressRetention");
-        Objects.requireNonNull(parser, "parser");
-        Objects.requireNonNull(stalledUploadTimeout, "stalledUploadTimeout");
-        Objects.requireNonNull(storage, "storage");
         storageParameters = Map.copyOf(storageParameters);
-        Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-        Objects.requireNonNull(streamedStorage, "streamedStorage");
-        atLeast("maxFileSize", maxFileSize, 1);
-        atLeast("maxRequestSize", maxRequestSize, 1);
-        atLeast("maxParts", maxParts, 1);
-        atLeast("maxFieldSize", maxFieldSize, 0);
-        atLeast("maxPartHeaderSize", maxPartHeaderSize, 64);
-        atLeast("inMemoryThreshold", inMemoryThreshold, 0);
-        atLeast("diskReserve", diskReserve, 0);
-        atLeast("unknownLengthBuffer", unknownLengthBuffer, 0);
-        atLeast("memoryPerUpload", memoryPerUpload, 0);
-        atLeast("minUploadRate", minUploadRate, 0);
-        ratio("memoryFraction", memoryFraction);
-        ratio("criticalHeapRatio", criticalHeapRatio);
-        positive("probeInterval", probeInterval);
-        positive("uploadExpiry", uploadExpiry);
-        positive("minRateWindow", minRateWindow);
-        positive("stalledUploadTimeout", stalledUploadTimeout);
-        notNegative("retryAfter", retryAfter);
-        notNegative("progressRetention", progressRetention);
-        notNegative("shutdownTimeout", shutdownTimeout);
-    }
-
-    private static void atLeast(String name, long value, long min) {
-        if (value < min) {
-            throw new IllegalArgumentException(name + " must be at least " + min + ": " + value);
-        }
-    }
-
-    private static void ratio(String name, double value) {
-        if (!(value > 0 && value <= 1)) {
-            throw new IllegalArgumentException(name + " must be greater than 0 and at most 1: " + value);
-        }
-    }
-
-    private static void positive(String name, Duration value) {
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be longer than 0: " + Durations.format(value));
-        }
-    }
-
-    private static void notNegative(String name, Duration value) {
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " must not be negative: " + Durations.format(value));
-        }
+        Param.TEMP_DIRECTORY.require(tempDirectory);
+        Param.MAX_FILE_SIZE.require(maxFileSize);
+        Param.MAX_REQUEST_SIZE.require(maxRequestSize);
+        Param.MAX_PARTS.require(maxParts);
+        Param.MAX_FIELD_SIZE.require(maxFieldSize);
+        Param.MAX_PART_HEADER_SIZE.require(maxPartHeaderSize);
+        Param.IN_MEMORY_THRESHOLD.require(inMemoryThreshold);
+        Param.MEMORY_FRACTION.require(memoryFraction);
+        Param.CRITICAL_HEAP_RATIO.require(criticalHeapRatio);
+        Param.DISK_RESERVE.require(diskReserve);
+        Param.UNKNOWN_LENGTH_BUFFER.require(unknownLengthBuffer);
+        Param.MEMORY_PER_UPLOAD.require(memoryPerUpload);
+        Param.PROBE_INTERVAL.require(probeInterval);
+        Param.RETRY_AFTER.require(retryAfter);
+        Param.UPLOAD_EXPIRY.require(uploadExpiry);
+        Param.MIN_UPLOAD_RATE.require(minUploadRate);
+        Param.MIN_RATE_WINDOW.require(minRateWindow);
+        Param.PROGRESS_RETENTION.require(progressRetention);
+        Param.DIGEST_ALGORITHM.require(digestAlgorithm);
+        Param.PARSER.require(parser);
+        Param.STALLED_UPLOAD_TIMEOUT.require(stalledUploadTimeout);
+        Param.SHUTDOWN_TIMEOUT.require(shutdownTimeout);
+        Param.STORAGE.require(storage);
+        Param.STREAMED_STORAGE.require(streamedStorage);
+        Param.NON_BLOCKING_INTAKE.require(nonBlockingIntake);
     }
 
     /** The defaults, as documented in the README. */
@@ -209,62 +163,49 @@ public record SpillwayConfig(
         return b;
     }
 
-    /** One line with every effective value, for the start-up log. */
+    /**
+     * One line with every effective value, for the start-up log: {@code name=[value]} in
+     * documentation order, the storage provider's parameters right after {@code storage}.
+     */
     public String describe() {
-        return "tempDirectory=[" + tempDirectory + "], maxFileSize=[" + Sizes.format(maxFileSize)
-                + "], maxRequestSize=[" + Sizes.format(maxRequestSize) + "], maxParts=[" + maxParts
-                + "], maxFieldSize=[" + Sizes.format(maxFieldSize) + "], maxPartHeaderSize=[" + maxPartHeaderSize
-                + "], inMemoryThreshold=[" + Sizes.format(inMemoryThreshold) + "], memoryFraction=[" + memoryFraction
-                + "], criticalHeapRatio=[" + criticalHeapRatio + "], diskReserve=[" + Sizes.format(diskReserve)
-                + "], unknownLengthBuffer=[" + Sizes.format(unknownLengthBuffer)
-                + "], probeInterval=[" + Durations.format(probeInterval) + "], retryAfter=[" + Durations.format(retryAfter)
-                + "], uploadExpiry=[" + Durations.format(uploadExpiry) + "], minUploadRate=[" + Sizes.format(minUploadRate)
-                + "/s], minRateWindow=[" + Durations.format(minRateWindow)
-                + "], progressRetention=[" + Durations.format(progressRetention)
-                + "], digestAlgorithm=[" + (digestAlgorithm == null ? "none" : digestAlgorithm)
-                + "], parser=[" + parser
-                + "], stalledUploadTimeout=[" + Durations.format(stalledUploadTimeout)
-                + "], shutdownTimeout=[" + Durations.format(shutdownTimeout)
-                + "], storage=[" + storage + "]" + describeStorageParameters()
-                + ", streamedStorage=[" + streamedStorage + "], memoryPerUpload=[" + Sizes.format(memoryPerUpload)
-                + "], nonBlockingIntake=[" + nonBlockingIntake + "]";
-    }
-
-    private String describeStorageParameters() {
-        StringBuilder out = new StringBuilder();
-        new java.util.TreeMap<>(storageParameters).forEach((name, value) ->
-                out.append(", ").append(name).append("=[").append(value).append(']'));
-        return out.toString();
+        StringJoiner line = new StringJoiner(", ");
+        for (Param<?> parameter : Param.ALL) {
+            line.add(parameter.describe(this));
+            if (parameter == Param.STORAGE) {
+                new TreeMap<>(storageParameters).forEach((name, value) -> line.add(name + "=[" + value + "]"));
+            }
+        }
+        return line.toString();
     }
 
     /** Mutable builder for {@link SpillwayConfig}; every field starts at its default. */
     public static final class Builder {
-        private Path tempDirectory;
-        private long maxFileSize = DEFAULT_MAX_FILE_SIZE;
-        private long maxRequestSize = DEFAULT_MAX_REQUEST_SIZE;
-        private int maxParts = DEFAULT_MAX_PARTS;
-        private long maxFieldSize = DEFAULT_MAX_FIELD_SIZE;
-        private int maxPartHeaderSize = DEFAULT_MAX_PART_HEADER_SIZE;
-        private long inMemoryThreshold = DEFAULT_IN_MEMORY_THRESHOLD;
-        private double memoryFraction = DEFAULT_MEMORY_FRACTION;
-        private double criticalHeapRatio = DEFAULT_CRITICAL_HEAP_RATIO;
-        private long diskReserve = DEFAULT_DISK_RESERVE;
-        private long unknownLengthBuffer = DEFAULT_UNKNOWN_LENGTH_BUFFER;
-        private Duration probeInterval = DEFAULT_PROBE_INTERVAL;
-        private Duration retryAfter = DEFAULT_RETRY_AFTER;
-        private Duration uploadExpiry = DEFAULT_UPLOAD_EXPIRY;
-        private long minUploadRate = DEFAULT_MIN_UPLOAD_RATE;
-        private Duration minRateWindow = DEFAULT_MIN_RATE_WINDOW;
-        private Duration progressRetention = DEFAULT_PROGRESS_RETENTION;
-        private String digestAlgorithm;
-        private String parser = DEFAULT_PARSER;
-        private Duration stalledUploadTimeout = DEFAULT_STALLED_UPLOAD_TIMEOUT;
-        private String storage = DEFAULT_STORAGE;
+        private Path tempDirectory = Param.TEMP_DIRECTORY.defaultValue();
+        private long maxFileSize = Param.MAX_FILE_SIZE.defaultValue();
+        private long maxRequestSize = Param.MAX_REQUEST_SIZE.defaultValue();
+        private int maxParts = Param.MAX_PARTS.defaultValue();
+        private long maxFieldSize = Param.MAX_FIELD_SIZE.defaultValue();
+        private int maxPartHeaderSize = Param.MAX_PART_HEADER_SIZE.defaultValue();
+        private long inMemoryThreshold = Param.IN_MEMORY_THRESHOLD.defaultValue();
+        private double memoryFraction = Param.MEMORY_FRACTION.defaultValue();
+        private double criticalHeapRatio = Param.CRITICAL_HEAP_RATIO.defaultValue();
+        private long diskReserve = Param.DISK_RESERVE.defaultValue();
+        private long unknownLengthBuffer = Param.UNKNOWN_LENGTH_BUFFER.defaultValue();
+        private Duration probeInterval = Param.PROBE_INTERVAL.defaultValue();
+        private Duration retryAfter = Param.RETRY_AFTER.defaultValue();
+        private Duration uploadExpiry = Param.UPLOAD_EXPIRY.defaultValue();
+        private long minUploadRate = Param.MIN_UPLOAD_RATE.defaultValue();
+        private Duration minRateWindow = Param.MIN_RATE_WINDOW.defaultValue();
+        private Duration progressRetention = Param.PROGRESS_RETENTION.defaultValue();
+        private String digestAlgorithm = Param.DIGEST_ALGORITHM.defaultValue();
+        private String parser = Param.PARSER.defaultValue();
+        private Duration stalledUploadTimeout = Param.STALLED_UPLOAD_TIMEOUT.defaultValue();
+        private String storage = Param.STORAGE.defaultValue();
         private Map<String, String> storageParameters = Map.of();
-        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-        private String streamedStorage = DEFAULT_STREAMED_STORAGE;
-        private long memoryPerUpload = DEFAULT_MEMORY_PER_UPLOAD;
-        private boolean nonBlockingIntake = DEFAULT_NON_BLOCKING_INTAKE;
+        private Duration shutdownTimeout = Param.SHUTDOWN_TIMEOUT.defaultValue();
+        private String streamedStorage = Param.STREAMED_STORAGE.defaultValue();
+        private long memoryPerUpload = Param.MEMORY_PER_UPLOAD.defaultValue();
+        private boolean nonBlockingIntake = Param.NON_BLOCKING_INTAKE.defaultValue();
 
         private Builder() {
         }

@@ -1,6 +1,5 @@
 package io.spillway.core.metrics;
 
-import io.spillway.core.config.ConfigParser;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.memory.MemorySnapshot;
 import java.util.Map;
@@ -138,7 +137,6 @@ public final class UploadFilterMetrics implements UploadFilterMXBean {
 
     @Override
     public void setMemoryFraction(double fraction) {
-        requireRatio(ConfigParser.MEMORY_FRACTION, fraction);
         change(c -> c.toBuilder().memoryFraction(fraction).build());
     }
 
@@ -149,9 +147,6 @@ public final class UploadFilterMetrics implements UploadFilterMXBean {
 
     @Override
     public void setInMemoryThreshold(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException(ConfigParser.IN_MEMORY_THRESHOLD + " must not be negative: " + bytes);
-        }
         change(c -> c.toBuilder().inMemoryThreshold(bytes).build());
     }
 
@@ -162,17 +157,14 @@ public final class UploadFilterMetrics implements UploadFilterMXBean {
 
     @Override
     public void setCriticalHeapRatio(double ratio) {
-        requireRatio(ConfigParser.CRITICAL_HEAP_RATIO, ratio);
         change(c -> c.toBuilder().criticalHeapRatio(ratio).build());
     }
 
+    /**
+     * Builds the changed configuration, which checks the new value with the rule of its
+     * {@link io.spillway.core.config.Param} (an {@link IllegalArgumentException} naming it), then installs it.
+     */
     private synchronized void change(UnaryOperator<SpillwayConfig> change) {
         reconfigure.accept(change.apply(monitor.config()));
-    }
-
-    private static void requireRatio(String name, double value) {
-        if (!(value > 0 && value <= 1)) {
-            throw new IllegalArgumentException(name + " must be greater than 0 and at most 1: " + value);
-        }
     }
 }

@@ -54,11 +54,13 @@ class ActiveUploadsTest {
 
     @Test
     void abort_wakesABlockedRead_throughTheUnblocker_andItFailsWithTheAbortStatus() throws Exception {
+        CountDownLatch readBlocked = new CountDownLatch(1);
         CountDownLatch unblocked = new CountDownLatch(1);
         ActiveUpload upload = uploads.begin("BUFFERED", unblocked::countDown);
         InputStream blocking = new InputStream() {
             @Override
             public int read() throws IOException {
+                readBlocked.countDown();
                 try {
                     if (!unblocked.await(30, TimeUnit.SECONDS)) {
                         return 'x';
@@ -78,8 +80,9 @@ class ActiveUploadsTest {
                 return e;
             }
         });
-        Thread.sleep(50);
-        assertTrue(uploads.abortAll(503, "server is shutting down") == 1);
+        assertTrue(readBlocked.await(30, TimeUnit.SECONDS), "the read never started");
+        assertEquals(1, uploads.abortAll(503, "server is shutting down"));
+
         Throwable failure = reader.get(10, TimeUnit.SECONDS);
         UploadRejectedException refused = assertInstanceOf(failure);
         assertEquals(503, refused.status());

@@ -20,11 +20,11 @@ class SpillwayConfigTest {
         SpillwayConfig c = SpillwayConfig.ofDefaults();
         assertNull(c.tempDirectory());
         assertEquals(8 * GIB, c.maxFileSize());
-        assertEquals(SpillwayConfig.DEFAULT_MAX_FILE_SIZE, c.maxFileSize());
+        assertEquals(Param.MAX_FILE_SIZE.defaultValue(), c.maxFileSize());
         assertEquals(8 * GIB, c.maxRequestSize());
-        assertEquals(SpillwayConfig.DEFAULT_MAX_REQUEST_SIZE, c.maxRequestSize());
+        assertEquals(Param.MAX_REQUEST_SIZE.defaultValue(), c.maxRequestSize());
         assertEquals(50, c.maxParts());
-        assertEquals(SpillwayConfig.DEFAULT_MAX_PARTS, c.maxParts());
+        assertEquals(Param.MAX_PARTS.defaultValue(), c.maxParts());
         assertEquals(MIB, c.maxFieldSize());
         assertEquals(4096, c.maxPartHeaderSize());
         assertEquals(10 * MIB, c.inMemoryThreshold());
@@ -40,7 +40,7 @@ class SpillwayConfigTest {
         assertEquals(Duration.ofMinutes(5), c.progressRetention());
         assertNull(c.digestAlgorithm());
         assertEquals("fast", c.parser());
-        assertEquals(SpillwayConfig.PARSER_FAST, SpillwayConfig.DEFAULT_PARSER);
+        assertEquals(SpillwayConfig.PARSER_FAST, Param.PARSER.defaultValue());
     }
 
     @Test
@@ -138,10 +138,10 @@ class SpillwayConfigTest {
         assertEquals("tempDirectory=[/srv/spillway], maxFileSize=[1.0 GiB], maxRequestSize=[2.0 GiB], maxParts=[7], "
                         + "maxFieldSize=[64 KiB], maxPartHeaderSize=[512], inMemoryThreshold=[2.0 MiB], "
                         + "memoryFraction=[0.25], criticalHeapRatio=[0.8], diskReserve=[1.0 GiB], "
-                        + "unknownLengthBuffer=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
+                        + "unknownLengthBuffer=[256 KiB], memoryPerUpload=[256 KiB], probeInterval=[250ms], retryAfter=[30s], uploadExpiry=[2d], "
                         + "minUploadRate=[10 KiB/s], minRateWindow=[1m], progressRetention=[0], "
                         + "digestAlgorithm=[SHA-256], parser=[fileupload2], stalledUploadTimeout=[3s], shutdownTimeout=[3s], "
-                        + "storage=[local], streamedStorage=[local], memoryPerUpload=[256 KiB], nonBlockingIntake=[false]",
+                        + "storage=[local], streamedStorage=[local], nonBlockingIntake=[false]",
                 everythingChanged().describe());
     }
 
@@ -152,10 +152,10 @@ class SpillwayConfigTest {
         assertEquals("tempDirectory=[/tmp/spillway], maxFileSize=[8.0 GiB], maxRequestSize=[8.0 GiB], maxParts=[50], "
                         + "maxFieldSize=[1.0 MiB], maxPartHeaderSize=[4096], inMemoryThreshold=[10 MiB], "
                         + "memoryFraction=[0.5], criticalHeapRatio=[0.9], diskReserve=[512 MiB], "
-                        + "unknownLengthBuffer=[1.0 MiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
+                        + "unknownLengthBuffer=[1.0 MiB], memoryPerUpload=[256 KiB], probeInterval=[1s], retryAfter=[5s], uploadExpiry=[1d], "
                         + "minUploadRate=[1.0 KiB/s], minRateWindow=[20s], progressRetention=[5m], "
                         + "digestAlgorithm=[none], parser=[fast], stalledUploadTimeout=[10s], shutdownTimeout=[10s], "
-                        + "storage=[local], streamedStorage=[local], memoryPerUpload=[256 KiB], nonBlockingIntake=[false]",
+                        + "storage=[local], streamedStorage=[local], nonBlockingIntake=[false]",
                 described);
     }
 
@@ -171,7 +171,7 @@ class SpillwayConfigTest {
         assertRefused("maxRequestSize must be at least 1: -5", b -> b.maxRequestSize(-5));
         assertRefused("maxParts must be at least 1: 0", b -> b.maxParts(0));
         assertRefused("maxFieldSize must be at least 0: -1", b -> b.maxFieldSize(-1));
-        assertRefused("maxPartHeaderSize must be at least 64: 10", b -> b.maxPartHeaderSize(10));
+        assertRefused("maxPartHeaderSize must be between 64 and 1MB: 10", b -> b.maxPartHeaderSize(10));
         assertRefused("inMemoryThreshold must be at least 0: -1", b -> b.inMemoryThreshold(-1));
         assertRefused("diskReserve must be at least 0: -1", b -> b.diskReserve(-1));
         assertRefused("unknownLengthBuffer must be at least 0: -1", b -> b.unknownLengthBuffer(-1));

@@ -11,6 +11,7 @@ import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.testing.ForwardingResumableStore;
+import io.spillway.core.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.UploadIds;
 import io.spillway.core.testing.ForwardingResumableStore;
+import io.spillway.core.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -504,10 +506,7 @@ class ResumableUploadsTest {
         try {
             Future<WriteOutcome> writer = pool.submit(() -> uploads.append(state.id(), null, 0, 60_000,
                     new GatedStream(slice(file, 0, 60_000), gate), null));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (stagingFiles() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> stagingFiles() > 0);
             CompletableFuture.runAsync(gate::countDown, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS));
             assertEquals(60_000, uploads.status(state.id(), null).offset(), "status waits for the writer to end");
             assertEquals(60_000, writer.get(10, TimeUnit.SECONDS).state().offset());
@@ -785,11 +784,8 @@ class ResumableUploadsTest {
         UploadState state = uploads.create(spec(1000));
         clock.advance(Duration.ofHours(25));
         uploads.startSweeping(Duration.ofMillis(20));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!uploadDirectories().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(List.of(), uploadDirectories(), "upload " + state.id() + " should be swept");
+        Awaitility.await("upload " + state.id() + " swept").atMost(Duration.ofSeconds(30))
+                .until(() -> uploadDirectories().isEmpty());
     }
 
     // ---- crash recovery
@@ -948,12 +944,8 @@ class ResumableUploadsTest {
             woken.countDown();
         }
 
-        void awaitServed(long bytes) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (served < bytes && System.nanoTime() < deadline) {
-                Thread.sleep(2);
-            }
-            assertTrue(served >= bytes, "only " + served + " bytes were read");
+        void awaitServed(long bytes) {
+            Awaitility.await(bytes + " bytes read").atMost(Duration.ofSeconds(30)).until(() -> served >= bytes);
         }
 
         @Override

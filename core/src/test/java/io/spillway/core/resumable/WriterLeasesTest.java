@@ -1,5 +1,6 @@
 package io.spillway.core.resumable;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,9 +45,8 @@ class WriterLeasesTest {
         assertEquals(List.of(held.token()), registry.writers(ID));
 
         CompletableFuture<Void> answering = CompletableFuture.runAsync(() -> {
-            while (!held.releaseAsked()) {
-                answer(nodeA);
-            }
+            await("the release request").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> answeredAndAsked(nodeA, held));
             nodeA.release(ID, held);
         });
         WriterLeases.Lease taken = nodeB.acquire(ID, () -> { });
@@ -129,14 +129,12 @@ class WriterLeasesTest {
         return new WriterLeases(ticker, Duration.ofSeconds(10), registry, id -> commitLock);
     }
 
-    private static void answer(WriterLeases node) {
-        try {
-            node.answerReleaseRequests();
-            Thread.sleep(5);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    /** One round of the holder's answering; true once its lease was asked to let go. */
+    private static boolean answeredAndAsked(WriterLeases node, WriterLeases.Lease held) throws Exception {
+        node.answerReleaseRequests();
+        return held.releaseAsked();
     }
+
 
     /** A registry that two WriterLeases share, as two servers share a bucket. */
     private static final class SharedRegistry implements WriterRegistry {

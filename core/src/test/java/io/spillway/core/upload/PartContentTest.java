@@ -6,14 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.spillway.core.testing.Prerequisites;
 import io.spillway.core.testing.SeededBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,10 +143,11 @@ class PartContentTest {
 
     @Test
     void moveTo_anotherFileStore_copiesAndDeletesTheTempFile() throws IOException {
-        Path shm = Path.of("/dev/shm");
-        assumeTrue(Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(tmp)),
-                "needs a second file store at /dev/shm");
-        Path otherStore = Files.createTempDirectory(shm, "spillway-test-");
+        Optional<Path> other = otherFileStore();
+        Prerequisites.require(other.isPresent(), "needs a second file store besides " + tmp + ": /dev/shm or "
+                + Prerequisites.SMALL_FS_VARIABLE + " (scripts/test.sh mounts one when it runs as root)");
+        Path otherStore = Files.createTempDirectory(other.orElseThrow(), "spillway-test-");
+
         try {
             byte[] data = SeededBytes.of(8, 5000);
             Path file = tempFile(data);
@@ -173,5 +176,18 @@ class PartContentTest {
         assertTrue(content.ownsFile());
         content.release();
         assertFalse(Files.exists(file));
+    }
+
+    /** A writable directory on another file store than the test's temp directory: /dev/shm or the small filesystem. */
+    private Optional<Path> otherFileStore() throws IOException {
+        java.nio.file.FileStore here = Files.getFileStore(tmp);
+        for (Path candidate : Stream.concat(Stream.of(Path.of("/dev/shm")), Prerequisites.smallFilesystem().stream())
+                .toList()) {
+            if (Files.isDirectory(candidate) && Files.isWritable(candidate)
+                    && !Files.getFileStore(candidate).equals(here)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -1,9 +1,11 @@
 package io.spillway.s3.testing;
 
-import java.io.IOException;
+import static org.awaitility.Awaitility.await;
+
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.util.component.AbstractLifeCycle;
@@ -70,13 +72,9 @@ public final class S3ProxyServer implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
         proxy.start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!AbstractLifeCycle.STARTED.equals(proxy.getState())) {
-            if (System.nanoTime() > deadline) {
-                throw new IOException("s3proxy did not start: " + proxy.getState());
-            }
-            Thread.sleep(5);
-        }
+        await("s3proxy started").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> AbstractLifeCycle.STARTED.equals(proxy.getState()));
+
         context.getBlobStore().createContainerInLocation(null, bucket);
         return new S3ProxyServer(proxy, context, bucket);
     }

@@ -1,5 +1,7 @@
 package io.spillway.sample.browser;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -12,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The real Tomcat distribution (unpacked from {@code org.apache.tomcat:tomcat:tar.gz} at package
@@ -120,26 +122,30 @@ final class TomcatDistribution implements AutoCloseable {
         process = null;
     }
 
-    private void waitUntilUp() throws IOException, InterruptedException {
+    private void waitUntilUp() {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("tomcat exited with " + process.exitValue() + "; see " + console());
-            }
-            try {
-                int status = client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "files"))
-                        .timeout(Duration.ofSeconds(5)).build(), BodyHandlers.discarding()).statusCode();
-                if (status == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // the connector is not listening yet
-            }
-            Thread.sleep(250);
+        try {
+            await("tomcat serves the sample").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                    .until(() -> servesTheSample(client));
+        } catch (ConditionTimeoutException timedOut) {
+            throw new IllegalStateException("tomcat did not serve the sample within " + START_TIMEOUT + "; see "
+                    + console(), timedOut);
         }
-        throw new IllegalStateException("tomcat did not serve the sample within " + START_TIMEOUT + "; see " + console());
     }
+
+    /** Whether the sample answers 200; fails at once when Tomcat has exited. */
+    private boolean servesTheSample(HttpClient client) throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("tomcat exited with " + process.exitValue() + "; see " + console());
+        }
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create(baseUrl() + "files"))
+                    .timeout(Duration.ofSeconds(5)).build(), BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
 
     private Path console() {
         return base.resolve("logs/console.log");

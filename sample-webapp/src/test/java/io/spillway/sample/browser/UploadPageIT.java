@@ -1,5 +1,6 @@
 package io.spillway.sample.browser;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,6 +51,8 @@ class UploadPageIT {
 
     private static final long MIB = 1L << 20;
     private static final Duration UPLOAD_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
 
     private final Path work = Path.of(System.getProperty("spillway.sample.workDirectory", "target/browser-tests"));
     private final Path screenshots = Path.of(System.getProperty("spillway.sample.screenshots", "target/screenshots"));
@@ -240,10 +244,8 @@ class UploadPageIT {
 
         // the filter finishes a request (deletes its files, stops tracking it) just after the answer
         // went out, so the last upload's cleanup may still be running: wait for it, then check
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline) && !(regularFiles(spillwayTemp).isEmpty() && idle(health()))) {
-            Thread.sleep(100);
-        }
+        await("the last upload's cleanup").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> regularFiles(spillwayTemp).isEmpty() && idle(health()));
         assertEquals(List.of(), regularFiles(spillwayTemp));
         String health = health();
         System.out.println("health after every upload: " + health);
@@ -313,41 +315,39 @@ class UploadPageIT {
         return Integer.parseInt((String) item.get("percent"));
     }
 
-    private Map<String, Object> waitFor(SeededFile file, Predicate<Map<String, Object>> condition, String what)
-            throws InterruptedException {
-        Instant deadline = Instant.now().plus(UPLOAD_TIMEOUT);
-        Map<String, Object> item = null;
-        while (Instant.now().isBefore(deadline)) {
+    /** Waits until the file's newest queue item meets the condition; fails early once the item has ended otherwise. */
+    private Map<String, Object> waitFor(SeededFile file, Predicate<Map<String, Object>> condition, String what) {
+        Predicate<Map<String, Object>> settled = item -> item != null
+                && (condition.test(item) || List.of("failed", "canceled", "done").contains(item.get("state")));
+        Map<String, Object> item;
+        try {
+            item = await(what).atMost(UPLOAD_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                    .until(() -> item(file), settled::test);
+        } catch (ConditionTimeoutException timedOut) {
             item = item(file);
-            if (item != null && condition.test(item)) {
-                return item;
-            }
-            if (item != null && List.of("failed", "canceled", "done").contains(item.get("state"))) {
-                break;
-            }
-            Thread.sleep(50);
+        }
+        if (item != null && condition.test(item)) {
+            return item;
         }
         screenshot("failed-waiting-for-" + file.name());
         return fail("waited for " + what + " of " + file.name() + "; the page shows " + item);
     }
 
-    private void waitForListedOnPage(SeededFile file) throws InterruptedException {
+    private void waitForListedOnPage(SeededFile file) {
         waitUntil(() -> chrome.findElements(By.cssSelector("#files-body tr")).stream()
                 .anyMatch(row -> file.sha256().equals(row.getAttribute("data-sha256"))
                         && row.getText().contains(file.name())), file.name() + " listed with its SHA-256");
     }
 
-    private void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(20);
-        while (Instant.now().isBefore(deadline)) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
+    private void waitUntil(java.util.function.BooleanSupplier condition, String what) {
+        try {
+            await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(condition::getAsBoolean);
+        } catch (ConditionTimeoutException timedOut) {
+            screenshot("failed-waiting");
+            fail("waited in vain for " + what);
         }
-        screenshot("failed-waiting");
-        fail("waited in vain for " + what);
     }
+
 
     private void screenshot(String name) {
         try {

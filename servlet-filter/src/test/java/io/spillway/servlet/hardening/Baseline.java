@@ -1,5 +1,6 @@
 package io.spillway.servlet.hardening;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.management.UnixOperatingSystemMXBean;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What must be back where it was after every case: the files in the temp directory, the process's
@@ -57,18 +59,17 @@ final class Baseline {
 
     /** Waits at most {@code wait} until everything is back (or fails, saying what is not). */
     void assertRestored(Duration wait) {
-        long deadline = System.currentTimeMillis() + wait.toMillis();
-        while (true) {
+        try {
+            await("back to baseline").atMost(wait).pollInterval(Duration.ofMillis(20)).until(() -> problem() == null);
+        } catch (ConditionTimeoutException timedOut) {
             String problem = problem();
-            if (problem == null) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
+            if (problem != null) {
                 fail("not back to baseline: " + problem);
             }
-            sleep(20);
         }
     }
+
+
 
     private String problem() {
         Set<String> now = files(tempDirectory);
@@ -145,12 +146,4 @@ final class Baseline {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
 }

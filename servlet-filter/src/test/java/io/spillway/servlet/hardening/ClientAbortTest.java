@@ -1,8 +1,8 @@
 package io.spillway.servlet.hardening;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.PartsEchoServlet;
@@ -157,17 +157,7 @@ class ClientAbortTest {
     }
 
     static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for " + what);
-            }
-        }
+        await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
+
 }

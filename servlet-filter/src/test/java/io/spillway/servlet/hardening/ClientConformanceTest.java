@@ -2,9 +2,9 @@ package io.spillway.servlet.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.spillway.core.internal.json.Json;
+import io.spillway.core.testing.Prerequisites;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.MultipartBody;
@@ -94,7 +94,9 @@ class ClientConformanceTest {
     @MethodSource("clientsOnEveryMode")
     void sameUpload_arrivesIdentically(Mode mode, String name, Client client) throws Exception {
         if (name.equals("curl")) {
-            assumeTrue(curlPath() != null, "curl is not installed; the other clients still ran");
+            Prerequisites.require(curlPath() != null,
+                    "curl is not on the PATH (apt-get install curl; scripts/test.sh does); the other clients still ran");
+
         }
         Target target = TARGETS.get(mode);
         Baseline baseline = target.baseline();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.UploadRejectedException;
+import io.spillway.core.config.Param;
 import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.multipart.FastMultipartParser;
 import io.spillway.core.multipart.MultipartLimits;
@@ -137,7 +138,7 @@ class CveRegressionTest {
         Body body = Body.create().delimiter().text("Content-Disposition: form-data; name=\"big\"\r\n\r\n")
                 .stream(() -> new PatternStream(new byte[] {'f'}, size), size).text("\r\n").close();
         long consumed = assertRefusedEarly(parser, allowance, body, 413, "maxFieldSize");
-        assertTrue(consumed <= SpillwayConfig.DEFAULT_MAX_FIELD_SIZE + READ_AHEAD, "consumed " + consumed);
+        assertTrue(consumed <= Param.MAX_FIELD_SIZE.defaultValue() + READ_AHEAD, "consumed " + consumed);
     }
 
     @DisplayName("CVE-2025-48976: part headers are bounded by maxPartHeaderSize, one block or many lines")
@@ -149,7 +150,7 @@ class CveRegressionTest {
                 .stream(() -> new PatternStream("X-Header: 0123456789\r\n".getBytes(StandardCharsets.US_ASCII), size), size)
                 .text("\r\nv\r\n").close();
         long consumed = assertRefusedEarly(parser, allowance, lines, 413, "4096");
-        assertTrue(consumed <= SpillwayConfig.DEFAULT_MAX_PART_HEADER_SIZE + READ_AHEAD, "consumed " + consumed);
+        assertTrue(consumed <= Param.MAX_PART_HEADER_SIZE.defaultValue() + READ_AHEAD, "consumed " + consumed);
         Body oneLine = Body.create().delimiter().text("Content-Disposition: form-data; name=\"a\"; x=\"")
                 .stream(() -> new PatternStream(new byte[] {'h'}, size), size).close();
         assertRefusedEarly(parser, allowance, oneLine, 413, "4096");

@@ -1,5 +1,6 @@
 package io.spillway.servlet.resumable;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -122,12 +124,11 @@ class CrashRecoveryTest {
         return response;
     }
 
-    private void awaitStagedBytes() throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (stagingBytes() < SLICE / 4 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitStagedBytes() {
+        await("a quarter of the slice staged").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                .until(() -> stagingBytes() >= SLICE / 4);
     }
+
 
     private long stagingBytes() {
         Path staging = tempDir.resolve("resumable").resolve(ResumableProtocols.STAGING);

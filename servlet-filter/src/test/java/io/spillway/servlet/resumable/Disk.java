@@ -1,5 +1,7 @@
 package io.spillway.servlet.resumable;
 
+import static org.awaitility.Awaitility.await;
+
 import io.spillway.core.storage.LocalResumableStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,11 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What is on disk under a directory: every regular file and its SHA-256, apart from the engine's
@@ -20,8 +24,12 @@ import java.util.stream.Stream;
  */
 final class Disk {
 
+    /** How long the waits give the server to finish what a request started (a slow CI machine). */
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
     private Disk() {
     }
+
 
     /** Every file and its digest; a walk that meets a file deleted meanwhile is taken again. */
     static Map<String, String> snapshot(Path root) {
@@ -63,34 +71,31 @@ final class Disk {
     }
 
     /** Waits until no regular file is left under the directory; returns what is left at the end. */
-    static Map<String, String> awaitEmpty(Path root) throws InterruptedException {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        Map<String, String> left = snapshot(root);
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            left = snapshot(root);
+    static Map<String, String> awaitEmpty(Path root) {
+        try {
+            return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).until(() -> snapshot(root), Map::isEmpty);
+        } catch (ConditionTimeoutException timedOut) {
+            return snapshot(root);
         }
-        return left;
     }
 
     /**
      * Waits until a request's body has reached the staging area with at least {@code bytes}: the
      * server is receiving that request, so a later one for the same upload supersedes it.
      */
-    static void awaitStagedBytes(Path root, long bytes) throws InterruptedException {
+    static void awaitStagedBytes(Path root, long bytes) {
         Path staging = root.resolve("resumable").resolve(ResumableProtocols.STAGING);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.list(staging)) {
-                if (files.anyMatch(f -> Files.isRegularFile(f) && f.toFile().length() >= bytes)) {
-                    return;
-                }
-            } catch (IOException notCreatedYet) {
-                // the staging directory comes with the first chunk
-            }
-            Thread.sleep(10);
+        await("a request staged " + bytes + " bytes").atMost(PATIENCE).pollInterval(Duration.ofMillis(10))
+                .until(() -> largestFile(staging) >= bytes);
+    }
+
+    /** The size of the largest regular file in the directory; 0 when there is none (or no directory yet). */
+    static long largestFile(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).max().orElse(0);
+        } catch (IOException notCreatedYet) {
+            return 0;
         }
-        throw new AssertionError("no request staged " + bytes + " bytes within 30 s");
     }
 
     static String sha256(Path file) {

@@ -2,6 +2,7 @@ package io.spillway.spring.boot;
 
 import io.spillway.core.config.ConfigParser;
 import io.spillway.core.config.InvalidConfigException;
+import io.spillway.core.config.Param;
 import io.spillway.core.config.Sizes;
 import io.spillway.core.config.SpillwayConfig;
 import java.util.ArrayList;
@@ -41,8 +42,8 @@ final class SpillwaySettings {
 
     private static final Set<String> STARTER_KEYS = Set.of("enabled", "url-patterns");
     private static final Map<String, String> SPRING_MULTIPART = Map.of(
-            ConfigParser.MAX_FILE_SIZE, "spring.servlet.multipart.max-file-size",
-            ConfigParser.MAX_REQUEST_SIZE, "spring.servlet.multipart.max-request-size");
+            Param.MAX_FILE_SIZE.name(), "spring.servlet.multipart.max-file-size",
+            Param.MAX_REQUEST_SIZE.name(), "spring.servlet.multipart.max-request-size");
 
     private final Map<String, String> initParameters;
     private final List<String> urlPatterns;
@@ -113,9 +114,11 @@ final class SpillwaySettings {
     /** The start-up line: where Spillway parses bodies and which limits apply there, from where. */
     String describe() {
         return "Spillway parses multipart and resumable uploads on " + urlPatterns + " before Spring does; there "
-                + "maxFileSize=" + Sizes.format(config.maxFileSize()) + " (" + source(ConfigParser.MAX_FILE_SIZE)
-                + ") and maxRequestSize=" + Sizes.format(config.maxRequestSize()) + " ("
-                + source(ConfigParser.MAX_REQUEST_SIZE) + ") apply, and spring.servlet.multipart.* limits do not";
+                + limit(Param.MAX_FILE_SIZE) + " and " + limit(Param.MAX_REQUEST_SIZE) + " apply, and spring.servlet.multipart.* limits do not";
+    }
+
+    private String limit(Param<Long> size) {
+        return size + "=" + Sizes.format(size.valueIn(config)) + " (" + source(size.name()) + ")";
     }
 
     private String source(String name) {
