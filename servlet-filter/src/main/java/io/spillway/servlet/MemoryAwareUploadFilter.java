@@ -415,9 +415,9 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         if (!asyncWarned) {
             asyncWarned = true;
-            LOG.log(System.Logger.Level.WARNING, () -> "nonBlockingIntake=true, but the request is not async-supported; uploads are read "
-                    + "with a blocking thread. Declare <async-supported>true</async-supported> on the Spillway "
-                    + "filter and on every filter before it");
+            LOG.log(System.Logger.Level.WARNING, () -> "nonBlockingIntake=true, but the request is not "
+                    + "async-supported; uploads are read with a blocking thread. Declare "
+                    + "<async-supported>true</async-supported> on the Spillway filter and on every filter before it");
         }
         return false;
     }

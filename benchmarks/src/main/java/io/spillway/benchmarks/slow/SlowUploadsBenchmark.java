@@ -90,6 +90,13 @@ public final class SlowUploadsBenchmark {
             this.virtualThreads = virtualThreads;
         }
 
+        /** What the server does, for the report. */
+        String description() {
+            String base = kind.description() + (initParams().isEmpty() ? "" : " (" + initParams() + ")");
+            return virtualThreads ? base + ", on virtual threads (Tomcat's useVirtualThreads, a Java 21+ JDK)"
+                    : base + ", on Tomcat's 200 platform threads";
+        }
+
         Map<String, String> initParams() {
             if (kind != ServerKind.A) {
                 return Map.of();

@@ -20,6 +20,11 @@ final class SlowUploadsReport {
                 + "each over its value before the uploads, divided by the uploads then in flight. NaN: the "
                 + "server did not answer that GET (30 s) or the heap reading (2 min) in time.%n%n",
                 size >> 10, rate >> 10));
+        md.append("The servers, each in embedded Tomcat 11:\n\n");
+        for (Mode mode : runs.stream().map(SlowUploadsBenchmark.Run::mode).distinct().toList()) {
+            md.append("- **").append(mode.label).append("**: ").append(mode.description()).append('\n');
+        }
+        md.append('\n');
         md.append("| server | N | GET p50 ms | GET p99 ms | GETs failed | heap per upload KiB | RSS per upload KiB "
                 + "| JVM threads | in flight | outcomes |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (SlowUploadsBenchmark.Run run : runs) {

@@ -425,7 +425,8 @@ public final class ResumableUploads implements AutoCloseable {
             throws IOException {
         UploadLimits.requireWellFormed(id);
         load(id, owner, false);
-        WriterLeases.Lease lease = wake instanceof LateWriter ? leases.acquireUnheld(id, wake) : leases.acquire(id, wake);
+        WriterLeases.Lease lease = wake instanceof LateWriter
+                ? leases.acquireUnheld(id, wake) : leases.acquire(id, wake);
         Piece piece = lease.tookOver() ? requested.afterTakeOver() : requested;
         try {
             UploadState state = load(id, owner, false).state();

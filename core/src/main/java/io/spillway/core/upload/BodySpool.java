@@ -57,7 +57,8 @@ public final class BodySpool implements AutoCloseable {
     /** Appends {@code count} bytes of {@code bytes} from {@code offset}. */
     public void write(byte[] bytes, int offset, int count) throws IOException {
         if (length + count > maxRequestSize) {
-            throw UploadRejectedException.tooLarge("request body exceeds maxRequestSize " + Sizes.format(maxRequestSize));
+            throw UploadRejectedException.tooLarge("request body exceeds maxRequestSize "
+                    + Sizes.format(maxRequestSize));
         }
         diskGuard.beforeWrite(count);
         ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, count);
