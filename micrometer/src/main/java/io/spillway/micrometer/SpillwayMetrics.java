@@ -80,7 +80,7 @@ public final class SpillwayMetrics implements MeterBinder {
                 m -> m.counters().bytesReceived());
         for (String route : ACTIVE_ROUTES) {
             gauge(registry, "spillway.uploads.active", "uploads in flight", Tags.of("route", label(route)), null,
-                    m -> m.active().countByRoute().getOrDefault(route, 0));
+                    m -> m.active().countOnRoute(route));
         }
         gauge(registry, "spillway.budget.reserved", "memory reserved by buffered uploads", Tags.empty(),
                 BaseUnits.BYTES, m -> m.budget().reserved());

@@ -594,7 +594,7 @@ public class MemoryAwareUploadFilter implements Filter {
     /** The uploads in flight that were admitted: resumable requests are, from their start. */
     private int admitted() {
         ActiveUploads active = operations.monitor().active();
-        return active.count() - active.countByRoute().getOrDefault(TrackedUpload.ROUTING, 0);
+        return active.count() - active.countOnRoute(TrackedUpload.ROUTING);
     }
 
     private long retryAfterSeconds() {

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
  * java -cp benchmarks/target/spillway-benchmarks.jar io.spillway.benchmarks.slow.SlowUploadsBenchmark \
  *     [--counts 100,1000,10000] [--modes SPILLWAY,SPILLWAY_NON_BLOCKING,SPILLWAY_VIRTUAL,TOMCAT,TOMCAT_VIRTUAL,FLOOR]
  *     [--java21 /usr/lib/jvm/temurin-25-jdk-amd64] [--size 1MiB-in-bytes] [--out benchmarks/results]
+ *     [--record true]   (a Java Flight Recording of each server JVM, next to its log)
  * </pre>
  *
  * <p>Writes {@code slow-uploads.md} and {@code slow-uploads.svg} to the output directory. The
@@ -119,6 +120,7 @@ public final class SlowUploadsBenchmark {
         List<Integer> counts = List.of(100, 1000, 10_000);
         List<Mode> modes = List.of(Mode.values());
         Path java21 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
+        boolean record = false;
         int size = 1 << 20;
         Path out = Path.of("benchmarks", "results");
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -126,6 +128,7 @@ public final class SlowUploadsBenchmark {
                 case "--counts" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
                 case "--modes" -> modes = Arrays.stream(args[i + 1].split(",")).map(Mode::valueOf).toList();
                 case "--java21" -> java21 = Path.of(args[i + 1]);
+                case "--record" -> record = Boolean.parseBoolean(args[i + 1]);
                 case "--size" -> size = Integer.parseInt(args[i + 1]);
                 case "--out" -> out = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -141,7 +144,7 @@ public final class SlowUploadsBenchmark {
         List<Run> runs = new ArrayList<>();
         for (int count : counts) {
             for (Mode mode : modes) {
-                Run run = measure(mode, java21, count, payload, digest, work);
+                Run run = measure(mode, java21, count, payload, digest, work, record);
                 runs.add(run);
                 System.out.printf(Locale.ROOT, "%s N=%d: GET p50 %.1f ms p99 %.1f ms (%d failed), heap %.1f KiB/upload, "
                                 + "RSS %.1f KiB/upload, %d threads, %d in flight, outcomes %s%n", mode.label, count,
@@ -156,10 +159,10 @@ public final class SlowUploadsBenchmark {
         System.out.println("wrote " + out.resolve("slow-uploads.md"));
     }
 
-    private static Run measure(Mode mode, Path java21, int count, byte[] payload, String digest, Path work)
-            throws Exception {
+    private static Run measure(Mode mode, Path java21, int count, byte[] payload, String digest, Path work,
+                               boolean record) throws Exception {
         try (ServerProcess server = ServerProcess.start(mode.kind, "2g", mode.initParams(), work,
-                "slow-" + count + "-" + mode.name(), CpuAccounting.start(), false, mode.launch(java21))) {
+                "slow-" + count + "-" + mode.name(), CpuAccounting.start(), record, mode.launch(java21))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(10)).build();
             long heapBefore = heapAfterGc(http, server);

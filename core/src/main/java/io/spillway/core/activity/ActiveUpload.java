@@ -52,7 +52,10 @@ public final class ActiveUpload {
         return route;
     }
 
-    public void route(String label) {
+    public synchronized void route(String label) {
+        if (!ended) {
+            owner.moved(route, label);
+        }
         this.route = label;
     }
 
@@ -98,8 +101,8 @@ public final class ActiveUpload {
                 return;
             }
             ended = true;
+            owner.remove(this);
         }
-        owner.remove(this);
     }
 
     /** The rate check of the watchdog; empty when the body is complete or fast enough. */

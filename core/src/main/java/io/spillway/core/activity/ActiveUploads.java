@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The uploads one filter is handling right now: counted by route for health and metrics, watched
@@ -30,6 +31,8 @@ public final class ActiveUploads implements AutoCloseable {
     private final Duration minRateWindow;
     private final Ticker ticker;
     private final Set<ActiveUpload> uploads = ConcurrentHashMap.newKeySet();
+    /** Uploads in flight by route label, kept as they begin, move and end: reading it costs no scan. */
+    private final ConcurrentHashMap<String, AtomicInteger> byRoute = new ConcurrentHashMap<>();
     private final Object idle = new Object();
     private ScheduledExecutorService watchdog;
 
@@ -68,6 +71,7 @@ public final class ActiveUploads implements AutoCloseable {
         MinimumRateGuard guard = minUploadRate > 0
                 ? new MinimumRateGuard(minUploadRate, minRateWindow, ticker.millis()) : null;
         ActiveUpload upload = new ActiveUpload(this, route, guard, unblocker);
+        counter(route).incrementAndGet();
         uploads.add(upload);
         return upload;
     }
@@ -77,13 +81,21 @@ public final class ActiveUploads implements AutoCloseable {
         return uploads.size();
     }
 
-    /** Uploads in flight by route label, sorted by label. */
+    /** Uploads in flight by route label, sorted by label (labels with none left out). */
     public Map<String, Integer> countByRoute() {
         Map<String, Integer> counts = new TreeMap<>();
-        for (ActiveUpload upload : uploads) {
-            counts.merge(upload.route(), 1, Integer::sum);
-        }
+        byRoute.forEach((label, count) -> {
+            if (count.get() > 0) {
+                counts.put(label, count.get());
+            }
+        });
         return counts;
+    }
+
+    /** Uploads in flight on one route label, read without a scan (admission asks it per request). */
+    public int countOnRoute(String label) {
+        AtomicInteger count = byRoute.get(label);
+        return count == null ? 0 : count.get();
     }
 
     /** Runs one watchdog round now: aborts every upload below the minimum rate. Returns how many. */
@@ -137,7 +149,15 @@ public final class ActiveUploads implements AutoCloseable {
         }
     }
 
+    /** An upload in flight changed its route label. */
+    void moved(String from, String to) {
+        counter(from).decrementAndGet();
+        counter(to).incrementAndGet();
+    }
+
+    /** Called once per upload, by its {@code end()}, with its last route label. */
     void remove(ActiveUpload upload) {
+        counter(upload.route()).decrementAndGet();
         uploads.remove(upload);
         synchronized (idle) {
             idle.notifyAll();
@@ -150,5 +170,9 @@ public final class ActiveUploads implements AutoCloseable {
         } catch (RuntimeException e) {
             // one bad round must not stop the watchdog; the next round tries again
         }
+    }
+
+    private AtomicInteger counter(String label) {
+        return byRoute.computeIfAbsent(label, any -> new AtomicInteger());
     }
 }

@@ -111,6 +111,25 @@ class ActiveUploadsTest {
     }
 
     @Test
+    void routeCounts_followEachUploadAsItBeginsMovesAndEnds() {
+        ActiveUpload first = uploads.begin("ROUTING", () -> { });
+        ActiveUpload second = uploads.begin("ROUTING", () -> { });
+        assertEquals(2, uploads.countOnRoute("ROUTING"));
+
+        first.route("STREAMED");
+        second.route("BUFFERED");
+        second.end();
+        second.route("STREAMED");
+
+        assertEquals(0, uploads.countOnRoute("ROUTING"));
+        assertEquals(1, uploads.countOnRoute("STREAMED"), "a route change after the end is not counted");
+        assertEquals(0, uploads.countOnRoute("BUFFERED"));
+        assertEquals(Map.of("STREAMED", 1), uploads.countByRoute());
+        first.end();
+        assertEquals(Map.of(), uploads.countByRoute());
+    }
+
+    @Test
     void awaitIdle_returnsWhenTheLastUploadEnds_orAtTheTimeout() throws Exception {
         ActiveUpload upload = uploads.begin("BUFFERED", () -> { });
         uploads.begin("STREAMED", () -> { }).end();
