@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class AsyncIntake {
 
+    /** How long a refused body is read and thrown away at the most. */
+    static final long DISCARD_TIMEOUT_MILLIS = 30_000;
+
     private final TrackedUpload upload;
     private final AsyncContext async;
     private final HttpServletRequestWrapper dispatched;
@@ -34,10 +37,12 @@ final class AsyncIntake {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile Runnable release;
+    private final NonBlockingIntake reader;
 
     private AsyncIntake(TrackedUpload upload, AsyncContext async, HttpServletRequestWrapper dispatched,
-                        BodySpool spool, Runnable release) {
+                        BodySpool spool, Runnable release, NonBlockingIntake reader) {
         this.upload = upload;
+        this.reader = reader;
         this.async = async;
         this.dispatched = dispatched;
         this.spool = spool;
@@ -57,12 +62,57 @@ final class AsyncIntake {
         HttpServletRequestWrapper dispatched = new HttpServletRequestWrapper(request);
         AsyncContext async = request.startAsync(dispatched, response);
         async.setTimeout(0);
+        NonBlockingIntake reader = new NonBlockingIntake(request.getInputStream(), spool, outcome,
+                ReadUnblocker.forRequest(request));
         AsyncIntake intake = new AsyncIntake(upload, async, dispatched, spool,
-                release == null ? null : upload.releasing(release));
-        NonBlockingIntake reader = new NonBlockingIntake(request.getInputStream(), spool, outcome);
-        async.addListener(intake.new Listener(reader, ended));
+                release == null ? null : upload.releasing(release), reader);
+        async.addListener(intake.new Listener(ended));
         request.getInputStream().setReadListener(reader);
         return intake;
+    }
+
+    /**
+     * After a refusal that was sent before the body was read: reads and throws away the rest of the
+     * body without a thread ({@link NonBlockingIntake#discarding}), for at most
+     * {@link #DISCARD_TIMEOUT_MILLIS}, then ends the request. Without this, Tomcat swallows an
+     * unread body after the response with a blocking read, so every refused slow upload would hold
+     * a container thread for as long as its client keeps sending. Does nothing when the request
+     * cannot go asynchronous.
+     */
+    static void discardAfterRefusal(HttpServletRequest request, HttpServletResponse response) {
+        if (!request.isAsyncSupported() || request.isAsyncStarted()) {
+            return;
+        }
+        try {
+            AsyncContext async = request.startAsync(request, response);
+            async.setTimeout(DISCARD_TIMEOUT_MILLIS);
+            Runnable halfClose = ReadUnblocker.forRequest(request);
+            Runnable end = NonBlockingIntake.once(async::complete);
+            async.addListener(new AsyncListener() {
+                @Override
+                public void onTimeout(AsyncEvent event) {
+                    halfClose.run();
+                    end.run();
+                }
+
+                @Override
+                public void onError(AsyncEvent event) {
+                    end.run();
+                }
+
+                @Override
+                public void onComplete(AsyncEvent event) {
+                }
+
+                @Override
+                public void onStartAsync(AsyncEvent event) {
+                }
+            });
+            request.getInputStream().setReadListener(
+                    NonBlockingIntake.discarding(request.getInputStream(), halfClose, end));
+        } catch (IOException | IllegalStateException e) {
+            // the container deals with the unread body itself
+        }
     }
 
     /** What answers a request that the container ended while its body was still arriving. */
@@ -95,8 +145,15 @@ final class AsyncIntake {
         async.dispatch();
     }
 
-    /** Ends the request after the filter answered it itself; safe to call more than once. */
+    /**
+     * Ends the request after the filter answered it itself, once the rest of its body (if any can
+     * still arrive) was read and thrown away; safe to call more than once.
+     */
     void complete() {
+        reader.discardRest(this::completeNow);
+    }
+
+    private void completeNow() {
         if (completed.compareAndSet(false, true)) {
             async.complete();
         }
@@ -118,11 +175,9 @@ final class AsyncIntake {
 
     /** Ends the intake on the container's events, and cleans up when the asynchronous request ends. */
     private final class Listener implements AsyncListener {
-        private final NonBlockingIntake reader;
         private final ContainerEnd containerEnd;
 
-        Listener(NonBlockingIntake reader, ContainerEnd containerEnd) {
-            this.reader = reader;
+        Listener(ContainerEnd containerEnd) {
             this.containerEnd = containerEnd;
         }
 
@@ -130,7 +185,7 @@ final class AsyncIntake {
         public void onTimeout(AsyncEvent event) {
             if (reader.stop()) {
                 containerEnd.ended(true, event.getThrowable());
-                complete();
+                completeNow();
             }
             end();
         }
@@ -139,7 +194,7 @@ final class AsyncIntake {
         public void onError(AsyncEvent event) {
             if (reader.stop()) {
                 containerEnd.ended(false, event.getThrowable());
-                complete();
+                completeNow();
             }
             end();
         }

@@ -605,6 +605,9 @@ public class MemoryAwareUploadFilter implements Filter {
                         long retryAfterSeconds) {
         operations.rejected(request, response, status, reason);
         ErrorResponses.send(request, response, status, reason, retryAfterSeconds);
+        if (config().nonBlockingIntake() && hasBody(request)) {
+            AsyncIntake.discardAfterRefusal(request, response);
+        }
     }
 
     private static boolean isMultipartUpload(HttpServletRequest request) {

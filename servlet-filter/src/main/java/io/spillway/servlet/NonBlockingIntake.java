@@ -30,35 +30,79 @@ final class NonBlockingIntake implements ReadListener {
 
     /** Read per callback; allocated for the callback only, so an idle upload holds no buffer. */
     private static final int CHUNK = 16 * 1024;
+    /**
+     * The most a refused body is read and thrown away before its input is half-closed (as much as
+     * Tomcat's own {@code maxSwallowSize}).
+     */
+    static final long DISCARD_LIMIT = 2L << 20;
 
     private final ServletInputStream body;
     private final BodySpool spool;
     private final Outcome outcome;
+    private final Runnable halfClose;
     /** Set once by whichever ends the intake first: the last byte, a failed read, the container. */
     private final AtomicBoolean handedOver = new AtomicBoolean();
+    private volatile boolean readFailed;
+    private volatile Runnable discarded;
+    private long discardedBytes;
 
-    NonBlockingIntake(ServletInputStream body, BodySpool spool, Outcome outcome) {
+    /**
+     * @param halfClose ends the connection's input (the read unblocker), for a refused body that
+     *                  goes on past {@link #DISCARD_LIMIT}
+     */
+    NonBlockingIntake(ServletInputStream body, BodySpool spool, Outcome outcome, Runnable halfClose) {
         this.body = body;
         this.spool = spool;
         this.outcome = outcome;
+        this.halfClose = halfClose;
+    }
+
+    /**
+     * A reader that only throws away the rest of a body that was refused before it was read, then
+     * runs {@code then}: no thread waits for a slow client in the container's own blocking swallow
+     * of an unread body, and the refusal is not lost to a reset (which closing a connection with
+     * unread bytes can cause).
+     */
+    static NonBlockingIntake discarding(ServletInputStream body, Runnable halfClose, Runnable then) {
+        NonBlockingIntake reader = new NonBlockingIntake(body, null, null, halfClose);
+        reader.handedOver.set(true);
+        reader.discarded = once(then);
+        return reader;
     }
 
     @Override
     public void onDataAvailable() {
-        if (handedOver.get()) {
-            return;
-        }
         byte[] buffer = new byte[CHUNK];
-        try {
-            while (body.isReady()) {
-                int n = body.read(buffer);
-                if (n < 0) {
+        while (!handedOver.get() || discarded != null) {
+            int n;
+            try {
+                if (!body.isReady()) {
                     return;
                 }
-                spool.write(buffer, 0, n);
+                n = body.read(buffer);
+            } catch (IOException e) {
+                readFailed = true;
+                if (discarded != null) {
+                    discarded.run();
+                } else {
+                    fail(e);
+                }
+                return;
             }
-        } catch (IOException e) {
-            fail(e);
+            if (n < 0) {
+                return;
+            }
+            if (discarded != null) {
+                if (!discard(n)) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                spool.write(buffer, 0, n);
+            } catch (IOException refused) {
+                fail(refused);
+            }
         }
     }
 
@@ -66,11 +110,18 @@ final class NonBlockingIntake implements ReadListener {
     public void onAllDataRead() {
         if (handedOver.compareAndSet(false, true)) {
             outcome.arrived(spool);
+        } else if (discarded != null) {
+            discarded.run();
         }
     }
 
     @Override
     public void onError(Throwable failure) {
+        readFailed = true;
+        if (discarded != null) {
+            discarded.run();
+            return;
+        }
         fail(failure instanceof IOException io ? io : new IOException(failure));
     }
 
@@ -83,9 +134,43 @@ final class NonBlockingIntake implements ReadListener {
         return handedOver.compareAndSet(false, true);
     }
 
+    /**
+     * After the request was answered: throws the rest of the body away as it arrives, then runs
+     * {@code then}; at once when nothing more can arrive (the body ended or its read failed).
+     */
+    void discardRest(Runnable then) {
+        Runnable once = once(then);
+        if (readFailed || body.isFinished()) {
+            once.run();
+            return;
+        }
+        discarded = once;
+    }
+
+    /** Counts thrown-away bytes; past the limit, ends the input and the request. @return whether to go on */
+    private boolean discard(int n) {
+        discardedBytes += n;
+        if (discardedBytes <= DISCARD_LIMIT) {
+            return true;
+        }
+        halfClose.run();
+        discarded.run();
+        return false;
+    }
+
     private void fail(IOException failure) {
         if (handedOver.compareAndSet(false, true)) {
             outcome.failed(failure);
         }
+    }
+
+    /** The action, run the first time only. */
+    static Runnable once(Runnable action) {
+        AtomicBoolean done = new AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
     }
 }

@@ -105,6 +105,23 @@ class NonBlockingIntakeTest {
     }
 
     @Test
+    void refusedUploadsStillSending_holdNoRequestThread() throws Exception {
+        start(Map.of("maxRequestSize", "100KB"), false);
+        List<RawClient> refused = openPausedUploads(6);
+        for (RawClient upload : refused) {
+            String answer = upload.readResponse(20_000);
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+        }
+
+        await().atMost(20, SECONDS).until(() -> server.busyThreads() == 0);
+        HttpResponse<String> other = Http.send(HttpRequest.newBuilder(server.uri("/other")).GET().build());
+        assertEquals(200, other.statusCode());
+        for (RawClient upload : refused) {
+            upload.close();
+        }
+    }
+
+    @Test
     void bodyOverMaxRequestSize_is413WhileItArrives_andLeavesNothing() throws Exception {
         start(Map.of("maxRequestSize", "1MB"), false);
         MultipartBody body = new MultipartBody().generatedFile("doc", "huge.bin", 3, 3_000_000).end();
