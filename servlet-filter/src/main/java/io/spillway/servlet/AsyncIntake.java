@@ -33,19 +33,19 @@ final class AsyncIntake {
     private final AsyncContext async;
     private final HttpServletRequestWrapper dispatched;
     private final BodySpool spool;
+    private final NonBlockingIntake reader;
     private final List<ReceivedPart> parts = new ArrayList<>();
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean completed = new AtomicBoolean();
     private volatile Runnable release;
-    private final NonBlockingIntake reader;
 
     private AsyncIntake(TrackedUpload upload, AsyncContext async, HttpServletRequestWrapper dispatched,
                         BodySpool spool, Runnable release, NonBlockingIntake reader) {
         this.upload = upload;
-        this.reader = reader;
         this.async = async;
         this.dispatched = dispatched;
         this.spool = spool;
+        this.reader = reader;
         this.release = release;
     }
 

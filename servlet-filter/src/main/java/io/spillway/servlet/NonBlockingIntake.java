@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * container calls it when bytes are there, it takes what can be read without blocking and returns,
  * so a slow client holds no thread between its packets (what {@code nginx} does when it buffers a
  * body for its upstreams). When the body has ended, or failed, it hands over exactly once; the
- * spool is its owner's to delete.
+ * spool is its owner's to delete. After a refusal it can go on reading only to throw the rest of
+ * the body away ({@link #discardRest}), so that no thread waits in the container's own swallow.
  *
  * <p>Reads go through the metered stream: the slow-client watchdog, progress and aborts work as on
  * the blocking path (an aborted upload's next read fails with its refusal; on Tomcat the watchdog's

@@ -199,6 +199,7 @@ public final class TusProtocol implements UploadProtocol {
                     checksum, UploadTracking.releaser(request));
         } catch (UploadRejectedException refused) {
             if (isCompleteAt(id, owner, offset, refused)) {
+                requireEmptyBody(request);
                 response.setHeader("Upload-Offset", Long.toString(offset));
                 response.setStatus(204);
                 return Optional.empty();
@@ -206,6 +207,19 @@ public final class TusProtocol implements UploadProtocol {
             throw refused;
         }
         return answerWrite(response, outcome, progress, 204);
+    }
+
+    /**
+     * Reads the body of a PATCH at the full length of a completed upload before it is answered:
+     * tus-java-client sends {@code Expect: 100-continue} and then its empty body, and a final
+     * answer sent before the body (so before the container's {@code 100 Continue}) is taken by
+     * the JDK's client for the interim one, after which it waits for an answer that never comes.
+     * A byte there would lie past the upload's end.
+     */
+    private static void requireEmptyBody(HttpServletRequest request) throws IOException {
+        if (request.getInputStream().read() >= 0) {
+            throw new UploadRejectedException(409, "upload is already complete");
+        }
     }
 
     /**
