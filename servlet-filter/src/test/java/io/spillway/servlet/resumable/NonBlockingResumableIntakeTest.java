@@ -68,15 +68,11 @@ class NonBlockingResumableIntakeTest {
         start();
         CuttingProxy proxy = proxy();
         TusURLMemoryStore urls = new TusURLMemoryStore();
-        proxy.armAfter(2L * PAYLOAD + PAYLOAD / 2);
-        TusUploader first = uploader(proxy, urls);
-        assertThrows(IOException.class, () -> sendAll(first));
+        interruptFirstClient(proxy, urls, () -> proxy.armAfter(2L * PAYLOAD + PAYLOAD / 2));
         assertTrue(proxy.didCut());
 
         await().atMost(20, SECONDS).until(() -> filter.monitor().active().count() == 0);
-        TusUploader fresh = uploader(proxy, urls);
-        long resumedAt = fresh.getOffset();
-        sendAll(fresh);
+        long resumedAt = finishWithAFreshClient(proxy, urls);
 
         assertTrue(resumedAt > 2L * PAYLOAD && resumedAt < 3L * PAYLOAD,
                 "the cut request's bytes were kept: resumed at " + resumedAt);
@@ -88,13 +84,9 @@ class NonBlockingResumableIntakeTest {
         start();
         CuttingProxy proxy = proxy();
         TusURLMemoryStore urls = new TusURLMemoryStore();
-        proxy.armStallAfter(2L * PAYLOAD + PAYLOAD / 2);
-        TusUploader first = uploader(proxy, urls);
-        assertThrows(IOException.class, () -> sendAll(first));
+        interruptFirstClient(proxy, urls, () -> proxy.armStallAfter(2L * PAYLOAD + PAYLOAD / 2));
 
-        TusUploader fresh = uploader(proxy, urls);
-        long resumedAt = fresh.getOffset();
-        sendAll(fresh);
+        long resumedAt = finishWithAFreshClient(proxy, urls);
         proxy.close();
 
         assertEquals(2L * PAYLOAD, resumedAt, "the stalled request's bytes were still in its spool");
@@ -170,6 +162,22 @@ class NonBlockingResumableIntakeTest {
         uploader.setChunkSize(256 << 10);
         uploader.setRequestPayloadSize(PAYLOAD);
         return uploader;
+    }
+
+    /** A first client whose upload {@code interruption} breaks off in its third request. */
+    private static void interruptFirstClient(CuttingProxy proxy, TusURLMemoryStore urls, Runnable interruption)
+            throws Exception {
+        interruption.run();
+        TusUploader first = uploader(proxy, urls);
+        assertThrows(IOException.class, () -> sendAll(first));
+    }
+
+    /** A fresh client resumes and sends the rest; returns the offset it resumed from. */
+    private static long finishWithAFreshClient(CuttingProxy proxy, TusURLMemoryStore urls) throws Exception {
+        TusUploader fresh = uploader(proxy, urls);
+        long resumedAt = fresh.getOffset();
+        sendAll(fresh);
+        return resumedAt;
     }
 
     private static void sendAll(TusUploader uploader) throws Exception {
