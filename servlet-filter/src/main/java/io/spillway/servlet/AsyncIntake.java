@@ -5,7 +5,6 @@ import io.spillway.core.upload.ReceivedPart;
 import io.spillway.core.upload.UploadRecord;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
-import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -88,15 +87,10 @@ final class AsyncIntake {
             async.setTimeout(DISCARD_TIMEOUT_MILLIS);
             Runnable halfClose = ReadUnblocker.forRequest(request);
             Runnable end = NonBlockingIntake.once(async::complete);
-            async.addListener(new AsyncListener() {
+            async.addListener(new AsyncEnd() {
                 @Override
                 public void onTimeout(AsyncEvent event) {
                     halfClose.run();
-                    end.run();
-                }
-
-                @Override
-                public void onError(AsyncEvent event) {
                     end.run();
                 }
 
@@ -105,7 +99,8 @@ final class AsyncIntake {
                 }
 
                 @Override
-                public void onStartAsync(AsyncEvent event) {
+                void ended(AsyncEvent event) {
+                    end.run();
                 }
             });
             request.getInputStream().setReadListener(
@@ -138,10 +133,7 @@ final class AsyncIntake {
         if (partsRelease != null) {
             release = upload.releasing(partsRelease);
         }
-        List<SpillwayPart> servletParts = new ArrayList<>(delivered.size());
-        delivered.forEach(p -> servletParts.add(new SpillwayPart(p, storageRoot)));
-        request.setAttribute(MemoryAwareUploadFilter.UPLOAD_ATTRIBUTE, record);
-        dispatched.setRequest(new UploadRequestWrapper(request, servletParts));
+        dispatched.setRequest(UploadRequestWrapper.delivering(request, record, delivered, storageRoot));
         async.dispatch();
     }
 
@@ -174,7 +166,7 @@ final class AsyncIntake {
     }
 
     /** Ends the intake on the container's events, and cleans up when the asynchronous request ends. */
-    private final class Listener implements AsyncListener {
+    private final class Listener extends AsyncEnd {
         private final ContainerEnd containerEnd;
 
         Listener(ContainerEnd containerEnd) {
@@ -183,31 +175,26 @@ final class AsyncIntake {
 
         @Override
         public void onTimeout(AsyncEvent event) {
-            if (reader.stop()) {
-                containerEnd.ended(true, event.getThrowable());
-                completeNow();
-            }
-            end();
+            endedByContainer(true, event);
         }
 
         @Override
         public void onError(AsyncEvent event) {
-            if (reader.stop()) {
-                containerEnd.ended(false, event.getThrowable());
-                completeNow();
-            }
-            end();
+            endedByContainer(false, event);
         }
 
         @Override
-        public void onComplete(AsyncEvent event) {
+        void ended(AsyncEvent event) {
             reader.stop();
             end();
         }
 
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            event.getAsyncContext().addListener(this);
+        private void endedByContainer(boolean timedOut, AsyncEvent event) {
+            if (reader.stop()) {
+                containerEnd.ended(timedOut, event.getThrowable());
+                completeNow();
+            }
+            end();
         }
     }
 }

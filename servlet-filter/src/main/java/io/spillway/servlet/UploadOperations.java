@@ -120,6 +120,15 @@ final class UploadOperations {
                 progress, null));
     }
 
+    /**
+     * The uploads in flight that were admitted: resumable requests are, from their start. Uploads
+     * still waiting for their routing decision do not count: when many arrive at once, each would
+     * otherwise count all the others and every one of them would be refused.
+     */
+    int admitted() {
+        return active.count() - active.countOnRoute(TrackedUpload.ROUTING);
+    }
+
     /** Counts and logs a refusal (one line, client text escaped) and fails the upload's progress. */
     void rejected(HttpServletRequest request, HttpServletResponse response, int status, String reason) {
         counters.rejected(status);

@@ -1,5 +1,7 @@
 package io.spillway.servlet;
 
+import io.spillway.core.upload.ReceivedPart;
+import io.spillway.core.upload.UploadRecord;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,6 +15,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -31,6 +34,20 @@ final class UploadRequestWrapper extends HttpServletRequestWrapper {
 
     private final List<SpillwayPart> parts;
     private final Map<String, String[]> parameters;
+
+    /**
+     * The request to hand the application once an upload was received: {@code parts} as its
+     * {@code Part}s, {@code record} in the request attribute {@value MemoryAwareUploadFilter#UPLOAD_ATTRIBUTE}.
+     *
+     * @param storageRoot the temp directory, which a relative {@code Part.write} name resolves in
+     */
+    static UploadRequestWrapper delivering(HttpServletRequest request, UploadRecord record, List<ReceivedPart> parts,
+                                           Path storageRoot) throws IOException {
+        List<SpillwayPart> servletParts = new ArrayList<>(parts.size());
+        parts.forEach(p -> servletParts.add(new SpillwayPart(p, storageRoot)));
+        request.setAttribute(MemoryAwareUploadFilter.UPLOAD_ATTRIBUTE, record);
+        return new UploadRequestWrapper(request, servletParts);
+    }
 
     UploadRequestWrapper(HttpServletRequest request, List<SpillwayPart> parts) throws IOException {
         super(request);
