@@ -229,6 +229,10 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
         if (segments == null) {
             throw new UploadRejectedException(503, "stored bytes of this upload are missing from the object store");
         }
+        return segmentStream(id, segments);
+    }
+
+    private SegmentStream segmentStream(String id, List<Segment> segments) {
         return new SegmentStream(s3, bucket, segments, piece -> pieceKey(id, piece));
     }
 
@@ -451,8 +455,8 @@ public final class S3ResumableStore implements ResumableStore, AutoCloseable {
         long length = segments.stream().mapToLong(Segment::length).sum();
         String etag = S3Errors.call("uploading a part", () -> s3.uploadPart(b -> b.bucket(bucket).key(dataKey(id))
                         .uploadId(envelope.uploadId()).partNumber(number).contentLength(length),
-                RequestBody.fromContentProvider(new SegmentStream.Provider(s3, bucket, segments,
-                        piece -> pieceKey(id, piece)), length, "application/octet-stream")).eTag());
+                RequestBody.fromContentProvider(new SegmentStream.Provider(() -> segmentStream(id, segments)),
+                        length, "application/octet-stream")).eTag());
         return CompletedPart.builder().partNumber(number).eTag(etag).build();
     }
 

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -95,17 +96,11 @@ final class SegmentStream extends InputStream {
 
     /** A fresh stream over the same segments for every attempt the SDK makes. */
     static final class Provider implements ContentStreamProvider {
-        private final S3Client s3;
-        private final String bucket;
-        private final List<Segment> segments;
-        private final Function<Piece, String> keys;
+        private final Supplier<SegmentStream> streams;
         private SegmentStream last;
 
-        Provider(S3Client s3, String bucket, List<Segment> segments, Function<Piece, String> keys) {
-            this.s3 = s3;
-            this.bucket = bucket;
-            this.segments = segments;
-            this.keys = keys;
+        Provider(Supplier<SegmentStream> streams) {
+            this.streams = streams;
         }
 
         @Override
@@ -113,7 +108,7 @@ final class SegmentStream extends InputStream {
             if (last != null) {
                 last.closeCurrent();
             }
-            last = new SegmentStream(s3, bucket, segments, keys);
+            last = streams.get();
             return last;
         }
     }

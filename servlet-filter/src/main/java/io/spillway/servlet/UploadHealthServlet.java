@@ -1,6 +1,5 @@
 package io.spillway.servlet;
 
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,16 +17,13 @@ import java.util.Map;
  * health check never waits on a probe. The document shows no paths and no client data, but it
  * does describe the server: protect the mapping as you would any status page.
  */
-public class UploadHealthServlet extends HttpServlet {
+public class UploadHealthServlet extends FilterJsonServlet {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        MemoryAwareUploadFilter filter = JsonResponses.runningFilter(getServletContext(), response);
-        if (filter == null) {
-            return;
-        }
+    void answer(MemoryAwareUploadFilter filter, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         Map<String, Object> report = filter.monitor().healthReport();
         JsonResponses.send(response, "ok".equals(report.get("status")) ? 200 : 503, report);
     }

@@ -2,7 +2,6 @@ package io.spillway.servlet;
 
 import io.spillway.core.progress.ProgressIds;
 import io.spillway.core.progress.ProgressSnapshot;
-import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -23,16 +22,13 @@ import java.util.Optional;
  * {@code progressId} query parameter on the upload), the one answered in the upload response's
  * {@code X-Progress-Id} header, or a resumable upload's id.
  */
-public class UploadProgressServlet extends HttpServlet {
+public class UploadProgressServlet extends FilterJsonServlet {
 
     private static final long serialVersionUID = 1L;
 
     @Override
-    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        MemoryAwareUploadFilter filter = JsonResponses.runningFilter(getServletContext(), response);
-        if (filter == null) {
-            return;
-        }
+    void answer(MemoryAwareUploadFilter filter, HttpServletRequest request, HttpServletResponse response)
+            throws IOException {
         String id = request.getParameter("id");
         if (!ProgressIds.isValid(id)) {
             JsonResponses.error(response, 400, "id must be 1 to " + ProgressIds.MAX_LENGTH

@@ -81,13 +81,7 @@ final class WriterLeases {
             tookOver = true;
         }
         mine.tookOver = settleElsewhere(id, Set.of(mine.token())) || tookOver;
-        try {
-            registry.announce(id, mine.token());
-        } catch (IOException | RuntimeException e) {
-            release(id, mine);
-            throw e;
-        }
-        return mine;
+        return announced(id, mine);
     }
 
     /**
@@ -103,6 +97,11 @@ final class WriterLeases {
             throw new UploadRejectedException(409, "a newer request is writing this upload; "
                     + "the bytes of this broken-off request are not kept");
         }
+        return announced(id, mine);
+    }
+
+    /** Announces a lease taken here to the other servers; gives it back when that fails. */
+    private Lease announced(String id, Lease mine) throws IOException {
         try {
             registry.announce(id, mine.token());
         } catch (IOException | RuntimeException e) {

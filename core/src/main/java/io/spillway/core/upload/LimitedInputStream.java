@@ -5,19 +5,32 @@ import io.spillway.core.config.Sizes;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Supplier;
 
 /**
- * Counts the real bytes of a body and fails with 413 at the first byte over the limit, whatever
- * the headers declared (chunked transfer encoding has no declared length).
+ * Counts the real bytes of a body and fails at the first byte over the limit, whatever the
+ * headers declared (chunked transfer encoding has no declared length): with 413 for a request
+ * over {@code maxRequestSize}, or with the refusal the caller names (a slice larger than its
+ * declared range).
  */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
 
     private final long limit;
+    private final Supplier<UploadRejectedException> overLimit;
     private long count;
 
     LimitedInputStream(InputStream in, long limit) {
+        this(in, limit, () -> UploadRejectedException.tooLarge(
+                "request body exceeds maxRequestSize " + Sizes.format(limit)));
+    }
+
+    /**
+     * @param overLimit the refusal thrown at the first byte over {@code limit} (and at every read after it)
+     */
+    public LimitedInputStream(InputStream in, long limit, Supplier<UploadRejectedException> overLimit) {
         super(in);
         this.limit = limit;
+        this.overLimit = overLimit;
     }
 
     @Override
@@ -62,7 +75,7 @@ final class LimitedInputStream extends FilterInputStream {
     private long allowed(long wanted) throws UploadRejectedException {
         long room = limit - count;
         if (room < 0) {
-            throw tooLarge();
+            throw overLimit.get();
         }
         return room >= wanted ? wanted : room + 1;
     }
@@ -70,11 +83,7 @@ final class LimitedInputStream extends FilterInputStream {
     private void count(long n) throws UploadRejectedException {
         count += n;
         if (count > limit) {
-            throw tooLarge();
+            throw overLimit.get();
         }
-    }
-
-    private UploadRejectedException tooLarge() {
-        return UploadRejectedException.tooLarge("request body exceeds maxRequestSize " + Sizes.format(limit));
     }
 }

@@ -15,6 +15,7 @@ import io.spillway.core.resumable.WriteOutcome;
 import io.spillway.core.storage.FileNames;
 import io.spillway.core.storage.UploadIds;
 import io.spillway.core.upload.DiskGuard;
+import io.spillway.core.upload.LimitedInputStream;
 import io.spillway.core.upload.MultipartReceiver;
 import io.spillway.core.upload.ReceivedPart;
 import io.spillway.servlet.protocol.CompletedUpload;
@@ -22,7 +23,6 @@ import io.spillway.servlet.protocol.UploadProtocol;
 import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -216,12 +216,13 @@ public final class ContentRangeProtocol implements UploadProtocol {
         }
         long limit = range.inclusiveLength() + MULTIPART_ALLOWANCE;
         if (request.getContentLengthLong() > limit) {
-            throw UploadRejectedException.badRequest("multipart chunk is larger than its Content-Range");
+            throw chunkTooLarge();
         }
         List<ReceivedPart> parts;
         try {
-            parts = multipart.receive(new BoundedBody(request.getInputStream(), limit), boundary, 0,
-                    new DiskGuard(usableSpace, uploads.config().diskReserve()));
+            InputStream bounded = new LimitedInputStream(request.getInputStream(), limit,
+                    ContentRangeProtocol::chunkTooLarge);
+            parts = multipart.receive(bounded, boundary, 0, new DiskGuard(usableSpace, uploads.config().diskReserve()));
         } catch (UploadRejectedException e) {
             throw e;
         } catch (IOException e) {
@@ -287,32 +288,8 @@ public final class ContentRangeProtocol implements UploadProtocol {
         response.getOutputStream().write(body);
     }
 
-    /** A request body that may not exceed a limit: a multipart chunk is not stored beyond its range. */
-    private static final class BoundedBody extends FilterInputStream {
-        private long left;
-
-        BoundedBody(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, (int) Math.min(len, left + 1));
-            if (n > 0) {
-                left -= n;
-                if (left < 0) {
-                    throw UploadRejectedException.badRequest("multipart chunk is larger than its Content-Range");
-                }
-            }
-            return n;
-        }
+    private static UploadRejectedException chunkTooLarge() {
+        return UploadRejectedException.badRequest("multipart chunk is larger than its Content-Range");
     }
 
     /** The slice of one request, with what the client said about the file. */

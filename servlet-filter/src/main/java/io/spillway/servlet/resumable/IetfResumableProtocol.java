@@ -14,7 +14,6 @@ import io.spillway.servlet.protocol.UploadTracking;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -298,24 +297,6 @@ public final class IetfResumableProtocol implements UploadProtocol {
 
     private static void refuse(HttpServletResponse response, String version, int status, String reason,
                                boolean bodyMayBeUnread) {
-        if (response.isCommitted()) {
-            return;
-        }
-        try {
-            response.reset();
-            response.setStatus(status);
-            response.setHeader(INTEROP_VERSION, version);
-            response.setHeader("Cache-Control", "no-store");
-            if (bodyMayBeUnread) {
-                response.setHeader("Connection", "close");
-            }
-            byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-            response.setContentType("text/plain;charset=UTF-8");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-            response.flushBuffer();
-        } catch (IOException | IllegalStateException clientGone) {
-            // the client went away; there is nobody left to tell
-        }
+        PlainRefusal.send(response, status, reason, bodyMayBeUnread, r -> r.setHeader(INTEROP_VERSION, version));
     }
 }

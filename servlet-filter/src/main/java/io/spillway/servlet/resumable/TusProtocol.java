@@ -363,27 +363,11 @@ public final class TusProtocol implements UploadProtocol {
     }
 
     private static void refuse(HttpServletResponse response, int status, String reason, boolean bodyMayBeUnread) {
-        if (response.isCommitted()) {
-            return;
-        }
-        try {
-            response.reset();
-            response.setStatus(status);
-            response.setHeader(TUS_RESUMABLE, VERSION);
+        PlainRefusal.send(response, status, reason, bodyMayBeUnread, r -> {
+            r.setHeader(TUS_RESUMABLE, VERSION);
             if (status == 412) {
-                response.setHeader("Tus-Version", VERSION);
+                r.setHeader("Tus-Version", VERSION);
             }
-            response.setHeader("Cache-Control", "no-store");
-            if (bodyMayBeUnread) {
-                response.setHeader("Connection", "close");
-            }
-            byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-            response.setContentType("text/plain;charset=UTF-8");
-            response.setContentLength(body.length);
-            response.getOutputStream().write(body);
-            response.flushBuffer();
-        } catch (IOException | IllegalStateException clientGone) {
-            // the client went away; there is nobody left to tell
-        }
+        });
     }
 }
