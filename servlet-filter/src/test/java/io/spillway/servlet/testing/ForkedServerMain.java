@@ -14,7 +14,8 @@ import java.util.Map;
  * A server in its own JVM (started by {@link ForkedServer} with a small {@code -Xmx}): Tomcat, the
  * filter configured from {@code name=value} arguments, and {@link PartsEchoServlet} on
  * {@code /upload}. Prints {@code PORT n} when ready; exits when its standard input closes.
- * {@code GET /heap} answers the peak heap use seen since start, in bytes.
+ * {@code GET /heap} answers the peak heap use seen since start, in bytes; {@code POST /heap}
+ * collects garbage and answers the heap still in use, in bytes.
  */
 public final class ForkedServerMain {
 
@@ -42,7 +43,7 @@ public final class ForkedServerMain {
         System.exit(0);
     }
 
-    /** Answers the sum of heap pools' peak usage. */
+    /** Answers the sum of heap pools' peak usage (GET), or the heap in use after a full collection (POST). */
     static final class HeapServlet extends jakarta.servlet.http.HttpServlet {
         private static final long serialVersionUID = 1L;
 
@@ -56,6 +57,14 @@ public final class ForkedServerMain {
                 }
             }
             resp.getWriter().print(peak);
+        }
+
+        @Override
+        protected void doPost(jakarta.servlet.http.HttpServletRequest req, jakarta.servlet.http.HttpServletResponse resp)
+                throws java.io.IOException {
+            System.gc();
+            System.gc();
+            resp.getWriter().print(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
         }
     }
 }
