@@ -45,10 +45,8 @@ class S3ConfigTest {
 
     @Test
     void streamedStorageStore_withoutAnObjectStore_isAMistake() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> new ConfigParser().parse(Map.of("streamedStorage", "store")));
         assertEquals(List.of("streamedStorage=store needs storage set to an object store, but storage is local; "
-                + "example: storage=s3"), e.problems());
+                + "example: storage=s3"), problemsOf(Map.of("streamedStorage", "store")));
     }
 
     @Test
@@ -60,9 +58,8 @@ class S3ConfigTest {
 
     @Test
     void everyProblem_isReportedAtOnce_namingTheParameterAndTheValue() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new ConfigParser().parse(Map.of(
-                "storage", "s3", "s3Endpoint", "ftp://x", "s3PathStyle", "yes", "s3PartSize", "1MB",
-                "s3Prefix", "no-slash")));
+        List<String> problems = problemsOf(Map.of("storage", "s3", "s3Endpoint", "ftp://x", "s3PathStyle", "yes",
+                "s3PartSize", "1MB", "s3Prefix", "no-slash"));
         assertEquals(List.of(
                 "s3Bucket is required with storage=s3; example: s3Bucket=my-uploads",
                 "s3Endpoint must be an absolute http or https URI: 'ftp://x'; example: "
@@ -70,21 +67,23 @@ class S3ConfigTest {
                 "s3Prefix must be empty or safe key characters ending in '/': 'no-slash'; example: "
                         + "s3Prefix=uploads/spillway/",
                 "s3PathStyle must be true or false: 'yes'; example: s3PathStyle=true",
-                "s3PartSize must be between 5MiB and 5GiB: '1MB'; example: s3PartSize=16MiB"), e.problems());
+                "s3PartSize must be between 5MiB and 5GiB: '1MB'; example: s3PartSize=16MiB"), problems);
     }
 
     @Test
     void s3Parameters_withoutStorageS3_areAMistake() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> new ConfigParser().parse(Map.of("s3Bucket", "my-uploads")));
-        assertEquals(List.of("s3Bucket applies only with storage=s3, but storage is local"), e.problems());
+        assertEquals(List.of("s3Bucket applies only with storage=s3, but storage is local"),
+                problemsOf(Map.of("s3Bucket", "my-uploads")));
     }
 
     @Test
     void anUnknownStorage_namesTheJarItNeeds() {
-        InvalidConfigException e = assertThrows(InvalidConfigException.class,
-                () -> new ConfigParser().parse(Map.of("storage", "gcs")));
         assertEquals(List.of("storage must be local or s3 (storage=gcs needs spillway-gcs.jar on the class path): "
-                + "'gcs'; example: storage=local"), e.problems());
+                + "'gcs'; example: storage=local"), problemsOf(Map.of("storage", "gcs")));
+    }
+
+    /** The problems that the parser reports, all at once, for these init-params. */
+    private static List<String> problemsOf(Map<String, String> initParams) {
+        return assertThrows(InvalidConfigException.class, () -> new ConfigParser().parse(initParams)).problems();
     }
 }

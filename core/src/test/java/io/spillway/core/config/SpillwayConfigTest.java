@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 class SpillwayConfigTest {
@@ -117,20 +118,13 @@ class SpillwayConfigTest {
 
     @Test
     void build_nullDuration_throwsNamingTheField() {
-        assertEquals("probeInterval", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().probeInterval(null).build()).getMessage());
-        assertEquals("retryAfter", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().retryAfter(null).build()).getMessage());
-        assertEquals("uploadExpiry", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().uploadExpiry(null).build()).getMessage());
-        assertEquals("minRateWindow", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().minRateWindow(null).build()).getMessage());
-        assertEquals("progressRetention", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().progressRetention(null).build()).getMessage());
-        assertEquals("parser", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().parser(null).build()).getMessage());
-        assertEquals("stalledUploadTimeout", assertThrows(NullPointerException.class,
-                () -> SpillwayConfig.custom().stalledUploadTimeout(null).build()).getMessage());
+        assertBuildRefusesNull("probeInterval", b -> b.probeInterval(null));
+        assertBuildRefusesNull("retryAfter", b -> b.retryAfter(null));
+        assertBuildRefusesNull("uploadExpiry", b -> b.uploadExpiry(null));
+        assertBuildRefusesNull("minRateWindow", b -> b.minRateWindow(null));
+        assertBuildRefusesNull("progressRetention", b -> b.progressRetention(null));
+        assertBuildRefusesNull("parser", b -> b.parser(null));
+        assertBuildRefusesNull("stalledUploadTimeout", b -> b.stalledUploadTimeout(null));
     }
 
     @Test
@@ -203,5 +197,11 @@ class SpillwayConfigTest {
         change.accept(builder);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, builder::build);
         assertEquals(message, e.getMessage());
+    }
+
+    /** Checks that a config built with {@code field} set to null is refused, naming the field. */
+    private static void assertBuildRefusesNull(String field, UnaryOperator<SpillwayConfig.Builder> setToNull) {
+        assertEquals(field, assertThrows(NullPointerException.class,
+                () -> setToNull.apply(SpillwayConfig.custom()).build()).getMessage());
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reads fixture trees under {@code src/test/resources/cgroup/}, shaped like {@code /sys/fs/cgroup}. */
@@ -43,49 +46,25 @@ class CgroupMemoryTest {
                 nested("v1-nested").read());
     }
 
-    @Test
-    void read_v2HostRootWithoutMembership_hasNoLimit() {
-        assertEquals(Optional.empty(), fixture("v2-nested").read());
+    @ParameterizedTest
+    @ValueSource(strings = {"v2-nested", "v2-max", "v2-max-with-v1-files", "v1-unlimited", "no-memory-controller"})
+    void read_treeWithoutALimit_meansNoLimit(String fixture) {
+        assertEquals(Optional.empty(), fixture(fixture).read());
     }
 
-    @Test
-    void read_v2WithALimit_givesLimitAndUsage() {
-        assertEquals(Optional.of(new CgroupMemory.Reading(536_870_912, 123_456_789)), fixture("v2-limit").read());
+    static Stream<Arguments> limitedTrees() {
+        return Stream.of(
+                Arguments.of("v2-limit", new CgroupMemory.Reading(536_870_912, 123_456_789)),
+                Arguments.of("v2-no-current", new CgroupMemory.Reading(536_870_912, 0)),
+                Arguments.of("v2-garbage-current", new CgroupMemory.Reading(536_870_912, 0)),
+                Arguments.of("v1-limit", new CgroupMemory.Reading(268_435_456, 104_857_600)));
     }
 
-    @Test
-    void read_v2Max_meansNoLimit() {
-        assertEquals(Optional.empty(), fixture("v2-max").read());
-    }
-
-    @Test
-    void read_v2MaxNextToV1Files_stillMeansNoLimit() {
-        assertEquals(Optional.empty(), fixture("v2-max-with-v1-files").read());
-    }
-
-    @Test
-    void read_v2WithoutMemoryCurrent_countsUsageAsZero() {
-        assertEquals(Optional.of(new CgroupMemory.Reading(536_870_912, 0)), fixture("v2-no-current").read());
-    }
-
-    @Test
-    void read_v2WithGarbageUsage_countsUsageAsZero() {
-        assertEquals(Optional.of(new CgroupMemory.Reading(536_870_912, 0)), fixture("v2-garbage-current").read());
-    }
-
-    @Test
-    void read_v1WithALimit_givesLimitAndUsage() {
-        assertEquals(Optional.of(new CgroupMemory.Reading(268_435_456, 104_857_600)), fixture("v1-limit").read());
-    }
-
-    @Test
-    void read_v1Unlimited_meansNoLimit() {
-        assertEquals(Optional.empty(), fixture("v1-unlimited").read());
-    }
-
-    @Test
-    void read_noMemoryController_meansNoLimit() {
-        assertEquals(Optional.empty(), fixture("no-memory-controller").read());
+    /** v2-no-current and v2-garbage-current count a missing or unreadable usage as zero. */
+    @ParameterizedTest(name = "{0} reads {1}")
+    @MethodSource("limitedTrees")
+    void read_treeWithALimit_givesLimitAndUsage(String fixture, CgroupMemory.Reading expected) {
+        assertEquals(Optional.of(expected), fixture(fixture).read());
     }
 
     @Test

@@ -24,8 +24,7 @@ class MemoryBudgetTest {
 
     @Test
     void newBudget_holdsNothing() {
-        assertEquals(0, budget.reserved());
-        assertEquals(0, budget.holders());
+        assertHolds(0, 0);
         assertEquals(0, budget.lastCapacity());
     }
 
@@ -34,8 +33,7 @@ class MemoryBudgetTest {
         Reservation r = budget.tryReserve(300, 1000).orElseThrow();
         assertEquals(300, r.bytes());
         assertFalse(r.isReleased());
-        assertEquals(300, budget.reserved());
-        assertEquals(1, budget.holders());
+        assertHolds(300, 1);
         assertEquals(1000, budget.lastCapacity());
     }
 
@@ -49,23 +47,20 @@ class MemoryBudgetTest {
     void reserve_whenBudgetExhausted_refuses() {
         budget.tryReserve(700, 1000).orElseThrow();
         assertEquals(Optional.empty(), budget.tryReserve(301, 1000));
-        assertEquals(700, budget.reserved());
-        assertEquals(1, budget.holders());
+        assertHolds(700, 1);
     }
 
     @Test
     void reserve_exactlyWhatIsLeft_succeeds() {
         budget.tryReserve(700, 1000).orElseThrow();
         assertTrue(budget.tryReserve(300, 1000).isPresent());
-        assertEquals(1000, budget.reserved());
-        assertEquals(2, budget.holders());
+        assertHolds(1000, 2);
     }
 
     @Test
     void reserve_moreThanTheCapacity_refuses() {
         assertEquals(Optional.empty(), budget.tryReserve(1001, 1000));
-        assertEquals(0, budget.reserved());
-        assertEquals(0, budget.holders());
+        assertHolds(0, 0);
     }
 
     @Test
@@ -106,8 +101,7 @@ class MemoryBudgetTest {
         Reservation r = budget.tryReserve(300, 1000).orElseThrow();
         r.close();
         assertTrue(r.isReleased());
-        assertEquals(0, budget.reserved());
-        assertEquals(0, budget.holders());
+        assertHolds(0, 0);
         assertTrue(budget.tryReserve(1000, 1000).isPresent());
     }
 
@@ -117,8 +111,7 @@ class MemoryBudgetTest {
         budget.tryReserve(200, 1000).orElseThrow();
         a.close();
         a.close();
-        assertEquals(200, budget.reserved());
-        assertEquals(1, budget.holders());
+        assertHolds(200, 1);
     }
 
     @Test
@@ -133,26 +126,8 @@ class MemoryBudgetTest {
     void close_concurrentlyFromManyThreads_releasesOnce() throws Exception {
         budget.tryReserve(100, 1000).orElseThrow();
         Reservation r = budget.tryReserve(300, 1000).orElseThrow();
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> closes = new ArrayList<>();
-            for (int i = 0; i < 32; i++) {
-                closes.add(pool.submit(() -> {
-                    start.await();
-                    r.close();
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : closes) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertEquals(100, budget.reserved());
-        assertEquals(1, budget.holders());
+        runTogether(8, 32, 30, task -> r.close());
+        assertHolds(100, 1);
     }
 
     @Test
@@ -165,54 +140,74 @@ class MemoryBudgetTest {
         AtomicLong maxReserved = new AtomicLong();
         AtomicLong granted = new AtomicLong();
         AtomicLong refused = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> workers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                long seed = t;
-                workers.add(pool.submit(() -> {
-                    SplittableRandom random = new SplittableRandom(seed);
-                    List<Reservation> mine = new ArrayList<>();
-                    start.await();
-                    for (int i = 0; i < rounds; i++) {
-                        if (mine.isEmpty() || random.nextInt(10) < 6) {
-                            long bytes = 1 + random.nextInt(2_000);
-                            Optional<Reservation> r = budget.tryReserve(bytes, capacity);
-                            maxReserved.accumulateAndGet(budget.reserved(), Math::max);
-                            if (r.isEmpty()) {
-                                refused.incrementAndGet();
-                                continue;
-                            }
-                            granted.incrementAndGet();
-                            maxHeld.accumulateAndGet(held.addAndGet(bytes), Math::max);
-                            mine.add(r.get());
-                        } else {
-                            Reservation r = mine.remove(random.nextInt(mine.size()));
-                            held.addAndGet(-r.bytes());
-                            r.close();
-                        }
+        runTogether(threads, threads, 60, seed -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            List<Reservation> mine = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                if (mine.isEmpty() || random.nextInt(10) < 6) {
+                    long bytes = 1 + random.nextInt(2_000);
+                    Optional<Reservation> r = budget.tryReserve(bytes, capacity);
+                    maxReserved.accumulateAndGet(budget.reserved(), Math::max);
+                    if (r.isEmpty()) {
+                        refused.incrementAndGet();
+                        continue;
                     }
-                    for (Reservation r : mine) {
-                        held.addAndGet(-r.bytes());
-                        r.close();
-                    }
-                    return null;
-                }));
+                    granted.incrementAndGet();
+                    maxHeld.accumulateAndGet(held.addAndGet(bytes), Math::max);
+                    mine.add(r.get());
+                } else {
+                    Reservation r = mine.remove(random.nextInt(mine.size()));
+                    held.addAndGet(-r.bytes());
+                    r.close();
+                }
             }
-            start.countDown();
-            for (Future<?> w : workers) {
-                w.get(60, TimeUnit.SECONDS);
+            for (Reservation r : mine) {
+                held.addAndGet(-r.bytes());
+                r.close();
             }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertTrue(maxHeld.get() <= capacity, "held " + maxHeld.get() + " > capacity " + capacity);
         assertTrue(maxReserved.get() <= capacity, "reserved " + maxReserved.get() + " > capacity " + capacity);
         assertTrue(maxHeld.get() > capacity * 3 / 4, "the test never filled the budget: max " + maxHeld.get());
         assertTrue(granted.get() > 0 && refused.get() > 0, granted + " granted, " + refused + " refused");
         assertEquals(0, held.get());
-        assertEquals(0, budget.reserved());
-        assertEquals(0, budget.holders());
+        assertHolds(0, 0);
+    }
+
+    private void assertHolds(long reserved, int holders) {
+        assertEquals(reserved, budget.reserved());
+        assertEquals(holders, budget.holders());
+    }
+
+    /** What each of the tasks of {@link #runTogether} does, given its index. */
+    @FunctionalInterface
+    private interface Task {
+        void run(int index) throws Exception;
+    }
+
+    /**
+     * Runs {@code tasks} tasks on {@code threads} threads, all let go at the same moment so that
+     * they race, and waits at most {@code seconds} for each of them to end.
+     */
+    private static void runTogether(int threads, int tasks, long seconds, Task task) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < tasks; t++) {
+                int index = t;
+                running.add(pool.submit(() -> {
+                    start.await();
+                    task.run(index);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : running) {
+                f.get(seconds, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.testing.CapturingExecutor;
 import io.spillway.core.testing.FakeMemoryProbe;
+import io.spillway.core.testing.Latches;
 import io.spillway.core.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -250,14 +251,7 @@ class SampledMemoryProbeTest {
     }
 
     private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("never released");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Latches.await(latch, "never released", IllegalStateException::new);
     }
 
     @Test

@@ -1,59 +1,73 @@
 package io.spillway.core.multipart;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ContentDispositionTest {
 
-    @Test
-    void parse_null_givesAnEmptyDisposition() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse(null);
-
-        assertEquals("", d.type());
-        assertNull(d.name());
-        assertNull(d.fileName());
-        assertFalse(d.isFile());
+    static Stream<Arguments> wholeDispositions() {
+        return Stream.of(
+                Arguments.of("null gives an empty disposition", null, "", null, null, false),
+                Arguments.of("a form field gives type and name", "form-data; name=\"title\"", "form-data", "title",
+                        null, false));
     }
 
-    @Test
-    void parse_formField_givesTypeAndName() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("form-data; name=\"title\"");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("wholeDispositions")
+    void parse_givesTypeNameFileNameAndWhetherItIsAFile(String what, String header, String type, String name,
+            String fileName, boolean isFile) throws MalformedMultipartException {
+        ContentDisposition d = ContentDisposition.parse(header);
 
-        assertEquals("form-data", d.type());
-        assertEquals("title", d.name());
-        assertNull(d.fileName());
-        assertFalse(d.isFile());
+        assertEquals(type, d.type());
+        assertEquals(name, d.name());
+        assertEquals(fileName, d.fileName());
+        assertEquals(isFile, d.isFile());
     }
 
-    @Test
-    void parse_typeAndParameterNames_areCaseInsensitive() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("Form-Data; NAME=\"a\"; FileName=\"b.txt\"");
-
-        assertEquals("form-data", d.type());
-        assertEquals("a", d.name());
-        assertEquals("b.txt", d.fileName());
+    static Stream<Arguments> typesNamesAndFileNames() {
+        return Stream.of(
+                Arguments.of("type and parameter names are case-insensitive",
+                        "Form-Data; NAME=\"a\"; FileName=\"b.txt\"", "form-data", "a", "b.txt"),
+                Arguments.of("unquoted values are trimmed tokens",
+                        "attachment ;  name = field1 ; filename=a.txt", "attachment", "field1", "a.txt"));
     }
 
-    @Test
-    void parse_emptyFileName_isStillAFile() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("form-data; name=\"f\"; filename=\"\"");
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("typesNamesAndFileNames")
+    void parse_givesTypeNameAndFileName(String what, String header, String type, String name, String fileName)
+            throws MalformedMultipartException {
+        ContentDisposition d = ContentDisposition.parse(header);
+
+        assertEquals(type, d.type());
+        assertEquals(name, d.name());
+        assertEquals(fileName, d.fileName());
+    }
+
+    static Stream<Arguments> files() {
+        return Stream.of(
+                Arguments.of("an empty file name is still a file", "form-data; name=\"f\"; filename=\"\"", ""),
+                Arguments.of("the extended file name wins and is decoded",
+                        "form-data; name=\"f\"; filename=\"rates.txt\"; filename*=UTF-8''%E2%82%AC%20rates+x.txt",
+                        "\u20ac rates+x.txt"),
+                Arguments.of("an extended file name alone makes a file",
+                        "form-data; filename*=utf-8'en'%C3%A9t%C3%A9.txt", "\u00e9t\u00e9.txt"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("files")
+    void parse_fileParameter_makesAFile(String what, String header, String fileName)
+            throws MalformedMultipartException {
+        ContentDisposition d = ContentDisposition.parse(header);
 
         assertTrue(d.isFile());
-        assertEquals("", d.fileName());
-    }
-
-    @Test
-    void parse_unquotedValues_areTrimmedTokens() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("attachment ;  name = field1 ; filename=a.txt");
-
-        assertEquals("attachment", d.type());
-        assertEquals("field1", d.name());
-        assertEquals("a.txt", d.fileName());
+        assertEquals(fileName, d.fileName());
     }
 
     @Test
@@ -64,70 +78,39 @@ class ContentDispositionTest {
         assertEquals("n", d.name());
     }
 
-    @Test
-    void parse_quotedPair_isUnescaped() throws MalformedMultipartException {
-        assertEquals("say \"hi\".txt", ContentDisposition.parse("form-data; filename=\"say \\\"hi\\\".txt\"").fileName());
+    static Stream<Arguments> fileNames() {
+        return Stream.of(
+                Arguments.of("a quoted pair is unescaped", "form-data; filename=\"say \\\"hi\\\".txt\"",
+                        "say \"hi\".txt"),
+                Arguments.of("a browser's percent-encoded quote stays as sent",
+                        "form-data; filename=\"a %22b%22.txt\"", "a %22b%22.txt"),
+                Arguments.of("a traversal name comes through unchanged", "form-data; filename=\"../../etc/passwd\"",
+                        "../../etc/passwd"),
+                Arguments.of("an extended file name with an unknown charset falls back to the file name",
+                        "form-data; filename=\"plain.txt\"; filename*=NO-SUCH-CHARSET''x.txt", "plain.txt"),
+                Arguments.of("an extended file name without quotes falls back to the file name",
+                        "form-data; filename=\"plain.txt\"; filename*=x.txt", "plain.txt"),
+                Arguments.of("an extended file name with a broken escape falls back to the file name",
+                        "form-data; filename=\"plain.txt\"; filename*=UTF-8''%zz", "plain.txt"));
     }
 
-    @Test
-    void parse_browserPercentEncodedQuote_staysAsSent() throws MalformedMultipartException {
-        assertEquals("a %22b%22.txt", ContentDisposition.parse("form-data; filename=\"a %22b%22.txt\"").fileName());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fileNames")
+    void parse_givesTheFileName(String what, String header, String fileName) throws MalformedMultipartException {
+        assertEquals(fileName, ContentDisposition.parse(header).fileName());
     }
 
-    @Test
-    void parse_traversalName_comesThroughUnchanged() throws MalformedMultipartException {
-        assertEquals("../../etc/passwd", ContentDisposition.parse("form-data; filename=\"../../etc/passwd\"").fileName());
+    static Stream<Arguments> names() {
+        return Stream.of(
+                Arguments.of("a repeated parameter keeps the first", "form-data; name=\"first\"; name=\"second\"",
+                        "first"),
+                Arguments.of("a parameter without value ends the parameters", "form-data; name=\"a\"; flag", "a"));
     }
 
-    @Test
-    void parse_extendedFileName_winsAndIsDecoded() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse(
-                "form-data; name=\"f\"; filename=\"rates.txt\"; filename*=UTF-8''%E2%82%AC%20rates+x.txt");
-
-        assertEquals("\u20ac rates+x.txt", d.fileName());
-        assertTrue(d.isFile());
-    }
-
-    @Test
-    void parse_extendedFileNameAlone_makesAFile() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("form-data; filename*=utf-8'en'%C3%A9t%C3%A9.txt");
-
-        assertTrue(d.isFile());
-        assertEquals("\u00e9t\u00e9.txt", d.fileName());
-    }
-
-    @Test
-    void parse_extendedFileNameWithUnknownCharset_fallsBackToFileName() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse(
-                "form-data; filename=\"plain.txt\"; filename*=NO-SUCH-CHARSET''x.txt");
-
-        assertEquals("plain.txt", d.fileName());
-    }
-
-    @Test
-    void parse_extendedFileNameWithoutQuotes_fallsBackToFileName() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("form-data; filename=\"plain.txt\"; filename*=x.txt");
-
-        assertEquals("plain.txt", d.fileName());
-    }
-
-    @Test
-    void parse_extendedFileNameWithBrokenEscape_fallsBackToFileName() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("form-data; filename=\"plain.txt\"; filename*=UTF-8''%zz");
-
-        assertEquals("plain.txt", d.fileName());
-    }
-
-    @Test
-    void parse_repeatedParameter_keepsTheFirst() throws MalformedMultipartException {
-        assertEquals("first", ContentDisposition.parse("form-data; name=\"first\"; name=\"second\"").name());
-    }
-
-    @Test
-    void parse_parameterWithoutValue_endsTheParameters() throws MalformedMultipartException {
-        ContentDisposition d = ContentDisposition.parse("form-data; name=\"a\"; flag");
-
-        assertEquals("a", d.name());
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("names")
+    void parse_givesTheName(String what, String header, String name) throws MalformedMultipartException {
+        assertEquals(name, ContentDisposition.parse(header).name());
     }
 
     @Test

@@ -56,12 +56,8 @@ class DeliveryTest {
     @Test
     void aFailedCompletion_marksTheUploadUndelivered_andExactlyOneClaimDeliversIt() throws Exception {
         ResumableUploads uploads = open();
-        String id = sendAll(uploads);
-        store.failMaterialize = true;
+        String id = sendAllAndFailItsCompletion(uploads, false);
 
-        assertThrows(UploadRejectedException.class, () -> uploads.completedFile(id));
-
-        store.failMaterialize = false;
         UploadState undelivered = uploads.status(id, null);
         assertFalse(undelivered.complete());
         assertTrue(undelivered.fullyReceived());
@@ -75,10 +71,7 @@ class DeliveryTest {
     @Test
     void aFailedCompletion_isDeliveredByTheResentLastChunk() throws Exception {
         ResumableUploads uploads = open();
-        String id = sendAll(uploads);
-        store.failMaterialize = true;
-        assertThrows(UploadRejectedException.class, () -> uploads.completedFile(id));
-        store.failMaterialize = false;
+        String id = sendAllAndFailItsCompletion(uploads, false);
 
         assertTrue(sendLast(uploads, id).completed());
         assertArrayEquals(FILE, Files.readAllBytes(uploads.completedFile(id)));
@@ -87,12 +80,7 @@ class DeliveryTest {
     @Test
     void aFailureThatCannotBeRecorded_leavesTheUploadComplete_untilTheDeliveryGraceHasPassed() throws Exception {
         ResumableUploads uploads = open();
-        String id = sendAll(uploads);
-        store.failMaterialize = true;
-        store.failStateChanges = true;
-        assertThrows(UploadRejectedException.class, () -> uploads.completedFile(id));
-        store.failMaterialize = false;
-        store.failStateChanges = false;
+        String id = sendAllAndFailItsCompletion(uploads, true);
 
         assertEquals("upload is already complete", assertThrows(UploadRejectedException.class,
                 () -> sendLast(uploads, id)).reason());
@@ -140,6 +128,20 @@ class DeliveryTest {
         ResumableUploads uploads = ResumableUploads.open(store, tempRoot.resolve("staging"), config, clock);
         opened.add(uploads);
         return uploads;
+    }
+
+    /**
+     * Sends the whole file and lets its completion fail: while the completed file is asked for, the
+     * store cannot materialize it, nor, when {@code unrecordable}, record any change of state.
+     */
+    private String sendAllAndFailItsCompletion(ResumableUploads uploads, boolean unrecordable) throws IOException {
+        String id = sendAll(uploads);
+        store.failMaterialize = true;
+        store.failStateChanges = unrecordable;
+        assertThrows(UploadRejectedException.class, () -> uploads.completedFile(id));
+        store.failMaterialize = false;
+        store.failStateChanges = false;
+        return id;
     }
 
     private String sendAll(ResumableUploads uploads) throws IOException {

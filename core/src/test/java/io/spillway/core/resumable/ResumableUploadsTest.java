@@ -13,6 +13,7 @@ import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.core.storage.ResumableStore;
 import io.spillway.core.storage.UploadIds;
 import io.spillway.core.testing.ForwardingResumableStore;
+import io.spillway.core.testing.Latches;
 import io.spillway.core.testing.MutableClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -39,6 +40,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 class ResumableUploadsTest {
@@ -76,8 +78,7 @@ class ResumableUploadsTest {
     void create_overMaxFileSize_is413_andCreatesNothing() {
         UploadRejectedException e = assertThrows(UploadRejectedException.class,
                 () -> uploads.create(spec((8L << 20) + 1)));
-        assertEquals(413, e.status());
-        assertEquals("upload of 8.0 MiB exceeds maxFileSize of 8.0 MiB", e.reason());
+        assertRefused(413, "upload of 8.0 MiB exceeds maxFileSize of 8.0 MiB", e);
         assertEquals(Map.of(), DiskSnapshot.of(tempRoot));
         assertEquals(List.of(), uploadDirectories());
     }
@@ -140,14 +141,8 @@ class ResumableUploadsTest {
         byte[] file = payload(1000, 4);
         UploadState state = uploads.create(spec(file.length));
         sendRange(state.id(), file, 0, 500);
-        byte[] other = file.clone();
-        other[250] ^= 1;
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        UploadRejectedException e = assertThrows(UploadRejectedException.class,
-                () -> sendRange(state.id(), other, 0, 500));
-        assertEquals(409, e.status());
-        assertEquals("bytes 0-499 differ from the bytes already received", e.reason());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
+        UploadRejectedException e = refusedWithoutChange(() -> sendRange(state.id(), flipped(file, 250), 0, 500));
+        assertRefused(409, "bytes 0-499 differ from the bytes already received", e);
     }
 
     @Test
@@ -155,12 +150,7 @@ class ResumableUploadsTest {
         byte[] file = payload(1000, 5);
         UploadState state = uploads.create(spec(file.length));
         sendRange(state.id(), file, 400, 500);
-        byte[] other = file.clone();
-        other[450] ^= 1;
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        assertEquals(409, assertThrows(UploadRejectedException.class,
-                () -> sendRange(state.id(), other, 0, 1000)).status());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(409, refusedWithoutChange(() -> sendRange(state.id(), flipped(file, 450), 0, 1000)).status());
         assertTrue(sendRange(state.id(), file, 0, 1000).completed(), "the same overlap with equal bytes completes");
     }
 
@@ -169,21 +159,16 @@ class ResumableUploadsTest {
         byte[] file = payload(1000, 6);
         UploadState state = uploads.create(spec(file.length));
         sendRange(state.id(), file, 0, 100);
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(),
-                null, ContentRange.parse("bytes 100-299/1000"), -1, slice(file, 100, 250)));
-        assertEquals(400, e.status());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(400, refusedWithoutChange(() -> uploads.writeRange(state.id(), null,
+                ContentRange.parse("bytes 100-299/1000"), -1, slice(file, 100, 250))).status());
     }
 
     @Test
     void bodyLongerThanRange_is400_andChangesNothing() throws Exception {
         byte[] file = payload(1000, 7);
         UploadState state = uploads.create(spec(file.length));
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(), null,
+        assertEquals(400, refusedWithoutChange(() -> uploads.writeRange(state.id(), null,
                 ContentRange.parse("bytes 0-99/1000"), -1, slice(file, 0, 300))).status());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
     }
 
     @Test
@@ -203,10 +188,8 @@ class ResumableUploadsTest {
     void clientAbortMidChunk_is400_andKeepsNothing() throws Exception {
         byte[] file = payload(1000, 8);
         UploadState state = uploads.create(spec(file.length));
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(), null,
+        assertEquals(400, refusedWithoutChange(() -> uploads.writeRange(state.id(), null,
                 ContentRange.parse("bytes 0-999/1000"), 1000, abortingAfter(file, 600))).status());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
         assertEquals(0, uploads.status(state.id(), null).offset());
     }
 
@@ -215,12 +198,9 @@ class ResumableUploadsTest {
         byte[] file = payload(1000, 9);
         UploadState state = uploads.create(spec(file.length));
         sendRange(state.id(), file, 0, 100);
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> uploads.writeRange(state.id(),
-                null, ContentRange.parse("bytes 100-199/2000"), 100, slice(file, 100, 200)));
-        assertEquals(409, e.status());
-        assertEquals("total length changed from 1000 to 2000", e.reason());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
+        UploadRejectedException e = refusedWithoutChange(() -> uploads.writeRange(state.id(), null,
+                ContentRange.parse("bytes 100-199/2000"), 100, slice(file, 100, 200)));
+        assertRefused(409, "total length changed from 1000 to 2000", e);
     }
 
     @Test
@@ -265,11 +245,8 @@ class ResumableUploadsTest {
                 throw new IOException("No space left on device");
             }
         });
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> failing.writeRange(state.id(),
-                null, ContentRange.parse("bytes 500-999/1000"), 500, slice(file, 500, 1000)));
-        assertEquals(507, e.status());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertEquals(507, refusedWithoutChange(() -> failing.writeRange(state.id(), null,
+                ContentRange.parse("bytes 500-999/1000"), 500, slice(file, 500, 1000))).status());
         assertEquals(100, Files.size(store.root().resolve(state.id()).resolve("data")));
     }
 
@@ -365,14 +342,9 @@ class ResumableUploadsTest {
         UploadState state = uploads.create(spec(file.length));
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
-        InputStream stalling = new InputStream() {
+        InputStream stalling = new BlockReadStream() {
             private final InputStream data = slice(file, 0, 100_000);
             private int served;
-
-            @Override
-            public int read() throws IOException {
-                throw new UnsupportedOperationException();
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -399,9 +371,7 @@ class ResumableUploadsTest {
             assertTrue(sendRange(state.id(), file, 0, 100_000).completed(),
                     "the new request takes over without waiting for the stall timeout");
             resume.countDown();
-            Object late = stalled.get(10, TimeUnit.SECONDS);
-            assertTrue(late instanceof UploadRejectedException e && e.status() == 400
-                    && e.getMessage().startsWith("superseded"), String.valueOf(late));
+            assertSuperseded(stalled.get(10, TimeUnit.SECONDS));
         } finally {
             pool.shutdownNow();
         }
@@ -412,23 +382,17 @@ class ResumableUploadsTest {
     @Test
     void newChunk_whileAWriterTrickles_asksItToLetGo_andGoesOnFromWhatItKept() throws Exception {
         byte[] file = payload(100_000, 15);
-        UploadState state = uploads.create(tusSpec(file.length));
-        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<Object> first = appendThatWillBeDropped(pool, state, dropped);
-            long offset = uploads.status(state.id(), null).offset();
+        UploadState state = whileAnAppendIsDropped(file, (id, first) -> {
+            long offset = uploads.status(id, null).offset();
             Object superseded = first.get(10, TimeUnit.SECONDS);
             assertTrue(superseded instanceof UploadRejectedException e && e.status() == 400
                     && e.getMessage().equals("superseded by a newer request for this upload; " + offset + " bytes kept"),
                     String.valueOf(superseded));
             assertTrue(offset >= 20_000 && offset < 100_000, "kept " + offset);
-            WriteOutcome rest = uploads.append(state.id(), null, offset, file.length - offset,
+            WriteOutcome rest = uploads.append(id, null, offset, file.length - offset,
                     slice(file, (int) offset, file.length), null);
             assertTrue(rest.completed());
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
         assertEquals(0, stagingFiles());
     }
@@ -441,60 +405,64 @@ class ResumableUploadsTest {
     @Test
     void appendThatTakesOver_mayResendWhatTheSupersededWriterKept() throws Exception {
         byte[] file = payload(100_000, 16);
-        UploadState state = uploads.create(tusSpec(file.length));
-        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<Object> first = appendThatWillBeDropped(pool, state, dropped);
-            WriteOutcome resent = uploads.append(state.id(), null, 0, file.length, slice(file, 0, file.length), null);
+        UploadState state = whileAnAppendIsDropped(file, (id, first) -> {
+            WriteOutcome resent = uploads.append(id, null, 0, file.length, slice(file, 0, file.length), null);
             assertTrue(resent.completed());
-            Object superseded = first.get(10, TimeUnit.SECONDS);
-            assertTrue(superseded instanceof UploadRejectedException e && e.status() == 400
-                    && e.getMessage().startsWith("superseded"), String.valueOf(superseded));
-        } finally {
-            pool.shutdownNow();
-        }
+            assertSuperseded(first.get(10, TimeUnit.SECONDS));
+        });
         assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
         assertEquals(0, stagingFiles());
     }
 
     @Test
     void appendThatTakesOver_withBytesThatDifferFromTheKeptOnes_is409_andChangesNothing() throws Exception {
-        byte[] file = payload(100_000, 17);
-        UploadState state = uploads.create(tusSpec(file.length));
-        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<Object> first = appendThatWillBeDropped(pool, state, dropped);
+        UploadState state = whileAnAppendIsDropped(payload(100_000, 17), (id, first) -> {
             byte[] other = payload(100_000, 18);
             UploadRejectedException refused = assertThrows(UploadRejectedException.class, () -> uploads.append(
-                    state.id(), null, 0, other.length, slice(other, 0, other.length), null));
+                    id, null, 0, other.length, slice(other, 0, other.length), null));
             assertEquals(409, refused.status());
             assertTrue(refused.getMessage().contains("differ from the bytes already received"), refused.getMessage());
             first.get(10, TimeUnit.SECONDS);
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         long kept = uploads.status(state.id(), null).offset();
         assertTrue(kept >= 20_000 && kept < 100_000, "the first writer's bytes stay: " + kept);
         assertEquals(0, stagingFiles());
     }
 
+    /** What a test does with an upload while the first append of its bytes is dropped by its client. */
+    @FunctionalInterface
+    private interface WhileDropped {
+        void run(String id, Future<Object> first) throws Exception;
+    }
+
     /**
-     * Starts a tus append of 100,000 bytes from {@code dropped} on {@code pool} and returns once it
-     * has received 20,000: a request whose client went away while the server still reads.
+     * Creates a tus upload of {@code file}, starts an append of its first 100,000 bytes that is
+     * dropped once the server has read 20,000 (a request whose client went away while the server
+     * still reads), runs {@code test} meanwhile, and returns the upload.
      */
-    private Future<Object> appendThatWillBeDropped(ExecutorService pool, UploadState state, WakeableStream dropped)
-            throws InterruptedException {
-        Future<Object> first = pool.submit(() -> {
-            try {
-                return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
-            } catch (UploadRejectedException e) {
-                return e;
-            }
-        });
-        dropped.awaitServed(20_000);
-        return first;
+    private UploadState whileAnAppendIsDropped(byte[] file, WhileDropped test) throws Exception {
+        UploadState state = uploads.create(tusSpec(file.length));
+        WakeableStream dropped = new WakeableStream(slice(file, 0, 100_000));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Object> first = pool.submit(() -> {
+                try {
+                    return uploads.append(state.id(), null, 0, 100_000, dropped, null, dropped::wake);
+                } catch (UploadRejectedException e) {
+                    return e;
+                }
+            });
+            dropped.awaitServed(20_000);
+            test.run(state.id(), first);
+        } finally {
+            pool.shutdownNow();
+        }
+        return state;
+    }
+
+    private static void assertSuperseded(Object ended) {
+        assertTrue(ended instanceof UploadRejectedException e && e.status() == 400
+                && e.getMessage().startsWith("superseded"), String.valueOf(ended));
     }
 
     @Test
@@ -518,19 +486,7 @@ class ResumableUploadsTest {
     @Test
     void status_whileAWriterKeepsWriting_asksItToLetGo_andAnswersTheSettledOffset() throws Exception {
         UploadState state = uploads.create(tusSpec(1_000_000));
-        InputStream endless = new InputStream() {
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                java.util.Arrays.fill(b, off, off + len, (byte) 1);
-                return len;
-            }
-        };
-        WakeableStream trickle = new WakeableStream(endless);
+        WakeableStream trickle = new WakeableStream(endlessOnes());
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Object> writer = pool.submit(() -> {
@@ -581,8 +537,7 @@ class ResumableUploadsTest {
         UploadState state = uploads.create(tusSpec(file.length));
         assertFalse(uploads.append(state.id(), null, 0, 1000, slice(file, 0, 1000), null).completed());
         assertFalse(uploads.append(state.id(), null, 1000, -1, slice(file, 1000, 2500), null).completed());
-        assertTrue(uploads.append(state.id(), null, 2500, 500, slice(file, 2500, 3000), null).completed());
-        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+        assertTheRestCompletes(state, file, 2500);
     }
 
     @Test
@@ -590,12 +545,9 @@ class ResumableUploadsTest {
         byte[] file = payload(3000, 16);
         UploadState state = uploads.create(tusSpec(file.length));
         uploads.append(state.id(), null, 0, 1000, slice(file, 0, 1000), null);
-        Map<String, String> before = DiskSnapshot.of(tempRoot);
-        UploadRejectedException e = assertThrows(UploadRejectedException.class,
+        UploadRejectedException e = refusedWithoutChange(
                 () -> uploads.append(state.id(), null, 500, 500, slice(file, 500, 1000), null));
-        assertEquals(409, e.status());
-        assertEquals("Upload-Offset 500 does not match the stored offset 1000", e.reason());
-        assertEquals(before, DiskSnapshot.of(tempRoot));
+        assertRefused(409, "Upload-Offset 500 does not match the stored offset 1000", e);
     }
 
     @Test
@@ -637,8 +589,7 @@ class ResumableUploadsTest {
         assertEquals(400, assertThrows(UploadRejectedException.class,
                 () -> uploads.append(state.id(), null, 0, -1, abortingAfter(file, 600), null)).status());
         assertEquals(600, uploads.status(state.id(), null).offset());
-        assertTrue(uploads.append(state.id(), null, 600, 400, slice(file, 600, 1000), null).completed());
-        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+        assertTheRestCompletes(state, file, 600);
     }
 
     @Test
@@ -688,8 +639,7 @@ class ResumableUploadsTest {
         UploadState state = uploads.create(ietfSpec(1000));
         UploadRejectedException early = assertThrows(UploadRejectedException.class, () -> uploads.appendLast(
                 state.id(), null, 0, 600, slice(new byte[600], 0, 600), () -> { }));
-        assertEquals(400, early.status());
-        assertEquals("this request completes the upload at 600 bytes, but its length is 1000", early.reason());
+        assertRefused(400, "this request completes the upload at 600 bytes, but its length is 1000", early);
         assertEquals(0, uploads.status(state.id(), null).offset());
         assertEquals(400, assertThrows(UploadRejectedException.class, () -> uploads.create(
                 new NewUpload(UploadState.TUS, UploadState.UNKNOWN_LENGTH, "f", "file", "application/octet-stream",
@@ -823,8 +773,7 @@ class ResumableUploadsTest {
         uploads.close();
         uploads = reopen(store);
         assertEquals(650, uploads.status(state.id(), null).offset());
-        assertTrue(uploads.append(state.id(), null, 650, 350, slice(file, 650, 1000), null).completed());
-        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+        assertTheRestCompletes(state, file, 650);
     }
 
     @Test
@@ -845,6 +794,36 @@ class ResumableUploadsTest {
     private WriteOutcome sendRange(String id, byte[] file, long from, long to) throws IOException {
         ContentRange range = new ContentRange(from, to - 1, file.length);
         return uploads.writeRange(id, null, range, to - from, slice(file, from, to));
+    }
+
+    /**
+     * Sends a request that must be refused and checks that it left the disk as it was; returns the
+     * refusal, for the test to check its status and reason.
+     */
+    private UploadRejectedException refusedWithoutChange(Executable request) {
+        Map<String, String> before = DiskSnapshot.of(tempRoot);
+        UploadRejectedException refusal = assertThrows(UploadRejectedException.class, request);
+        assertEquals(before, DiskSnapshot.of(tempRoot));
+        return refusal;
+    }
+
+    private static void assertRefused(int status, String reason, UploadRejectedException refusal) {
+        assertEquals(status, refusal.status());
+        assertEquals(reason, refusal.reason());
+    }
+
+    /** Appends the bytes of {@code file} from {@code offset} to its end and checks that they complete it. */
+    private void assertTheRestCompletes(UploadState state, byte[] file, long offset) throws IOException {
+        assertTrue(uploads.append(state.id(), null, offset, file.length - offset, slice(file, offset, file.length),
+                null).completed());
+        assertArrayEquals(file, Files.readAllBytes(uploads.completedFile(state.id())));
+    }
+
+    /** A copy of {@code file} with the byte at {@code index} changed. */
+    private static byte[] flipped(byte[] file, int index) {
+        byte[] other = file.clone();
+        other[index] ^= 1;
+        return other;
     }
 
     private static NewUpload spec(long total) {
@@ -879,13 +858,8 @@ class ResumableUploadsTest {
     }
 
     private static InputStream abortingAfter(byte[] file, int bytes) {
-        return new InputStream() {
+        return new BlockReadStream() {
             private int served;
-
-            @Override
-            public int read() throws IOException {
-                throw new UnsupportedOperationException();
-            }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -896,6 +870,17 @@ class ResumableUploadsTest {
                 System.arraycopy(file, served, b, off, n);
                 served += n;
                 return n;
+            }
+        };
+    }
+
+    /** A body of 1s that never ends. */
+    private static InputStream endlessOnes() {
+        return new BlockReadStream() {
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 1);
+                return len;
             }
         };
     }
@@ -915,23 +900,26 @@ class ResumableUploadsTest {
     }
 
     private static void await(CountDownLatch latch) throws IOException {
-        try {
-            if (!latch.await(30, TimeUnit.SECONDS)) {
-                throw new IOException("test gate never opened");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
+        Latches.await(latch, "test gate never opened", IOException::new);
+    }
+
+    /**
+     * A request body read only in blocks, as a servlet container's request body is read here: the
+     * single-byte read is never called, so the test bodies need to say only how their blocks come.
+     */
+    private abstract static class BlockReadStream extends InputStream {
+        @Override
+        public final int read() {
+            throw new UnsupportedOperationException();
         }
     }
 
-    /** A body that releases its bytes only after the other requests were refused. */
     /**
      * A request body that arrives in 1000-byte pieces, a millisecond apart, and whose blocked read
      * fails once {@link #wake} was called, as a servlet container's read does when the request is
      * aborted.
      */
-    private static final class WakeableStream extends InputStream {
+    private static final class WakeableStream extends BlockReadStream {
         private final InputStream data;
         private final CountDownLatch woken = new CountDownLatch(1);
         private volatile long served;
@@ -949,11 +937,6 @@ class ResumableUploadsTest {
         }
 
         @Override
-        public int read() throws IOException {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
                 if (woken.await(1, TimeUnit.MILLISECONDS)) {
@@ -968,18 +951,14 @@ class ResumableUploadsTest {
         }
     }
 
-    private static final class GatedStream extends InputStream {
+    /** A request body whose bytes are read only once its gate was opened. */
+    private static final class GatedStream extends BlockReadStream {
         private final InputStream data;
         private final CountDownLatch gate;
 
         GatedStream(InputStream data, CountDownLatch gate) {
             this.data = data;
             this.gate = gate;
-        }
-
-        @Override
-        public int read() throws IOException {
-            throw new UnsupportedOperationException();
         }
 
         @Override

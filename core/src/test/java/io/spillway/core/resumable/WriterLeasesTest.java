@@ -36,10 +36,12 @@ class WriterLeasesTest {
     private final SharedRegistry registry = new SharedRegistry();
     private final ReentrantLock commitLock = new ReentrantLock();
 
+    /** Two servers that share the registry, for the tests of writers on different servers. */
+    private final WriterLeases nodeA = leases();
+    private final WriterLeases nodeB = leases();
+
     @Test
     void aRequestOnAnotherServer_asksTheHolderToLetGo_andProceedsOnceItWithdrew() throws Exception {
-        WriterLeases nodeA = leases();
-        WriterLeases nodeB = leases();
         AtomicInteger woken = new AtomicInteger();
         WriterLeases.Lease held = nodeA.acquire(ID, woken::incrementAndGet);
         assertEquals(List.of(held.token()), registry.writers(ID));
@@ -61,8 +63,6 @@ class WriterLeasesTest {
 
     @Test
     void aWriterOnAnotherServerThatNeverAnswers_isClearedAfterTheRemoteWait() throws Exception {
-        WriterLeases nodeA = leases();
-        WriterLeases nodeB = leases();
         WriterLeases.Lease dead = nodeA.acquire(ID, () -> { });
         long started = System.nanoTime();
         WriterLeases.Lease taken = nodeB.acquire(ID, () -> { });
@@ -93,8 +93,6 @@ class WriterLeasesTest {
 
     @Test
     void aLateWriter_takesAFreeLease_butNeverOneHeldHereOrOnAnotherServer() throws Exception {
-        WriterLeases nodeA = leases();
-        WriterLeases nodeB = leases();
         AtomicInteger woken = new AtomicInteger();
         WriterLeases.Lease live = nodeA.acquire(ID, woken::incrementAndGet);
 

@@ -46,6 +46,14 @@ class RoutingPolicyTest {
         return UploadFacts.ofLength(bytes);
     }
 
+    /** Checks that {@code route} refuses with this status and Retry-After, and that it reserved nothing. */
+    private void assertRejectedReservingNothing(Route route, int status, long retryAfterSeconds) {
+        assertEquals(Kind.REJECTED, route.kind());
+        assertEquals(status, route.status());
+        assertEquals(retryAfterSeconds, route.retryAfterSeconds());
+        assertNothingReserved();
+    }
+
     private void assertNothingReserved() {
         assertEquals(0, budget.reserved());
         assertEquals(0, budget.holders());
@@ -61,13 +69,10 @@ class RoutingPolicyTest {
     @Test
     void decide_declaredLengthOverMaxRequestSize_rejects413() {
         Route route = policy.decide(length(5 * GIB), ROOMY, PLENTY_OF_DISK);
-        assertEquals(Kind.REJECTED, route.kind());
-        assertEquals(413, route.status());
-        assertEquals(0, route.retryAfterSeconds());
         assertEquals("request body of 5.0 GiB exceeds maxRequestSize 4.0 GiB", route.reason());
         assertEquals("REJECTED: request body of 5.0 GiB exceeds maxRequestSize 4.0 GiB", route.toString());
         assertNull(route.reservation());
-        assertNothingReserved();
+        assertRejectedReservingNothing(route, 413, 0);
     }
 
     // admission by count: 406 MiB budget, memoryPerUpload 256 KiB (the default): 1,624 uploads fit
@@ -83,12 +88,9 @@ class RoutingPolicyTest {
     @Test
     void decide_oneUploadMoreThanMemoryHolds_is503WithRetryAfter_andReservesNothing() {
         Route route = policy.decide(length(KIB), ROOMY, PLENTY_OF_DISK, 1625);
-        assertEquals(Kind.REJECTED, route.kind());
-        assertEquals(503, route.status());
-        assertEquals(5, route.retryAfterSeconds());
         assertEquals("too many uploads in flight: 1625 at memoryPerUpload 256 KiB exceed 50% of 812 MiB available "
                 + "(heap headroom)", route.reason());
-        assertNothingReserved();
+        assertRejectedReservingNothing(route, 503, 5);
     }
 
     @Test
@@ -343,12 +345,9 @@ class RoutingPolicyTest {
     @Test
     void decide_streamedUploadLargerThanFreeDisk_rejects507() {
         Route route = policy.decide(length(3 * GIB), ROOMY, 2 * GIB);
-        assertEquals(Kind.REJECTED, route.kind());
-        assertEquals(507, route.status());
-        assertEquals(0, route.retryAfterSeconds());
         assertEquals("REJECTED: not enough disk space: 3.0 GiB needed, 1.5 GiB free above diskReserve 512 MiB",
                 route.toString());
-        assertNothingReserved();
+        assertRejectedReservingNothing(route, 507, 0);
     }
 
     @Test
@@ -377,12 +376,9 @@ class RoutingPolicyTest {
     @Test
     void decide_criticalMemoryAndNoDisk_rejects503WithRetryAfter() {
         Route route = policy.decide(length(KIB), CRITICAL, 0);
-        assertEquals(Kind.REJECTED, route.kind());
-        assertEquals(503, route.status());
-        assertEquals(5, route.retryAfterSeconds());
         assertEquals("REJECTED: memory is critical (heap at 95%) and not enough disk space: 1.0 KiB needed, "
                 + "0 B free above diskReserve 512 MiB", route.toString());
-        assertNothingReserved();
+        assertRejectedReservingNothing(route, 503, 5);
     }
 
     @Test

@@ -100,25 +100,16 @@ class FileNamesTest {
         assertEquals(name, FileNames.sanitize(name));
     }
 
-    @Test
-    void sanitize_twoByteCharacters_areCutAtACharacterBoundary() {
-        String name = FileNames.sanitize("é".repeat(150));
-        assertEquals("é".repeat(127), name);
-        assertEquals(254, utf8Length(name));
-    }
-
-    @Test
-    void sanitize_threeByteCharacters_fillExactly255Bytes() {
-        String name = FileNames.sanitize("€".repeat(100));
-        assertEquals("€".repeat(85), name);
-        assertEquals(255, utf8Length(name));
-    }
-
-    @Test
-    void sanitize_surrogatePairs_areNeverSplit() {
-        String name = FileNames.sanitize("😀".repeat(100));
-        assertEquals("😀".repeat(63), name);
-        assertEquals(252, utf8Length(name));
+    @ParameterizedTest(name = "{4}: {1} x {0} keeps {2}, {3} bytes")
+    @CsvSource(delimiter = '|', value = {
+            "é  | 150 | 127 | 254 | two-byte characters are cut at a character boundary",
+            "€  | 100 | 85  | 255 | three-byte characters fill exactly 255 bytes",
+            "😀 | 100 | 63  | 252 | surrogate pairs are never split",
+    })
+    void sanitize_multiByteCharacters_areKeptWhole(String character, int count, int kept, int bytes, String what) {
+        String name = FileNames.sanitize(character.repeat(count));
+        assertEquals(character.repeat(kept), name);
+        assertEquals(bytes, utf8Length(name));
     }
 
     @Test

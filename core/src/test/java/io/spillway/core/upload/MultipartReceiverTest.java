@@ -25,12 +25,16 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -85,6 +89,20 @@ class MultipartReceiverTest {
     private List<ReceivedPart> receive(InputStream body, long allowance, String digest) throws IOException {
         return new MultipartReceiver(parser, config, storage, digest)
                 .receive(body, BOUNDARY, allowance, DiskGuard.unlimited());
+    }
+
+    /** Checks that receiving is refused with a {@code type} of this status and reason, leaving no temp file. */
+    private <E extends UploadRejectedException> void assertRefusedLeavingNothing(Class<E> type, int status,
+            String reason, Executable receiving) throws IOException {
+        E e = assertThrows(type, receiving);
+        assertEquals(status, e.status());
+        assertEquals(reason, e.reason());
+        assertNothingLeftOnDisk();
+    }
+
+    /** Receives a body of {@code length} zero bytes, which must be refused with a {@code type}; returns the refusal. */
+    private <E extends UploadRejectedException> E refusalOf(Class<E> type, int length) {
+        return assertThrows(type, () -> receive(new byte[length], 0));
     }
 
     private void assertNothingLeftOnDisk() throws IOException {
@@ -220,18 +238,25 @@ class MultipartReceiverTest {
                                 + "Content-Type: multipart/mixed; boundary=inner", 10))
                 .body("inner", part("Content-Disposition: attachment\r\nContent-Type: multipart/mixed; boundary=deeper", 10));
 
-        MalformedMultipartException e = assertThrows(MalformedMultipartException.class,
-                () -> receive(concat(data, new byte[10]), 0));
-        assertEquals(400, e.status());
-        assertEquals("multipart/mixed nested more than one level", e.reason());
-        assertNothingLeftOnDisk();
+        assertRefusedLeavingNothing(MalformedMultipartException.class, 400,
+                "multipart/mixed nested more than one level", () -> receive(concat(data, new byte[10]), 0));
     }
 
-    @Test
-    void receive_nestedMixedWithoutBoundary_is400() {
-        parser.body("outer", part("Content-Disposition: form-data; name=\"files\"\r\nContent-Type: multipart/mixed", 10));
-        MalformedMultipartException e = assertThrows(MalformedMultipartException.class, () -> receive(new byte[10], 0));
-        assertEquals("nested multipart/mixed part without a valid boundary", e.reason());
+    static Stream<Arguments> malformedPartHeaders() {
+        return Stream.of(
+                Arguments.of("nested multipart/mixed without boundary",
+                        "Content-Disposition: form-data; name=\"files\"\r\nContent-Type: multipart/mixed", 10,
+                        "nested multipart/mixed part without a valid boundary"),
+                Arguments.of("part without name", "Content-Type: text/plain", 1,
+                        "part without a Content-Disposition name"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformedPartHeaders")
+    void receive_malformedPartHeaders_is400WithTheReason(String what, String headers, int length, String reason) {
+        parser.body("outer", part(headers, length));
+        MalformedMultipartException e = refusalOf(MalformedMultipartException.class, length);
+        assertEquals(reason, e.reason());
     }
 
     // limits
@@ -242,12 +267,8 @@ class MultipartReceiverTest {
         parser.body("outer", part(file("a", "a"), big.length), part(file("b", "b"), big.length),
                 part(field("c"), 1), part(field("d"), 1), part(field("e"), 1), part(field("f"), 1));
 
-        UploadRejectedException e = assertThrows(UploadRejectedException.class,
+        assertRefusedLeavingNothing(UploadRejectedException.class, 413, "more than maxParts 5 parts",
                 () -> receive(concat(big, big, new byte[4]), 0));
-
-        assertEquals(413, e.status());
-        assertEquals("more than maxParts 5 parts", e.reason());
-        assertNothingLeftOnDisk();
     }
 
     @Test
@@ -265,7 +286,7 @@ class MultipartReceiverTest {
                 .body("inner", part("Content-Disposition: attachment", 1), part("Content-Disposition: attachment", 1),
                         part("Content-Disposition: attachment", 1), part("Content-Disposition: attachment", 1));
 
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> receive(new byte[6], 0));
+        UploadRejectedException e = refusalOf(UploadRejectedException.class, 6);
         assertEquals("more than maxParts 5 parts", e.reason());
     }
 
@@ -274,11 +295,8 @@ class MultipartReceiverTest {
         byte[] data = SeededBytes.of(12, (int) (KIB * KIB) + 1);
         parser.body("outer", part(file("upload", "big.bin"), data.length));
 
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> receive(data, 0));
-
-        assertEquals(413, e.status());
-        assertEquals("file in part 'upload' exceeds maxFileSize 1.0 MiB", e.reason());
-        assertNothingLeftOnDisk();
+        assertRefusedLeavingNothing(UploadRejectedException.class, 413,
+                "file in part 'upload' exceeds maxFileSize 1.0 MiB", () -> receive(data, 0));
     }
 
     @Test
@@ -291,7 +309,7 @@ class MultipartReceiverTest {
     @Test
     void receive_fieldOverMaxFieldSize_is413() throws IOException {
         parser.body("outer", part(field("comment"), KIB + 1));
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> receive(new byte[(int) KIB + 1], 0));
+        UploadRejectedException e = refusalOf(UploadRejectedException.class, (int) KIB + 1);
         assertEquals(413, e.status());
         assertEquals("field 'comment' exceeds maxFieldSize 1.0 KiB", e.reason());
     }
@@ -299,7 +317,7 @@ class MultipartReceiverTest {
     @Test
     void receive_hostileFieldName_isMadePrintableInTheReason() {
         parser.body("outer", part("Content-Disposition: form-data; name=\"x\u00e9\u0001" + "y".repeat(100) + "\"", KIB + 1));
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> receive(new byte[(int) KIB + 1], 0));
+        UploadRejectedException e = refusalOf(UploadRejectedException.class, (int) KIB + 1);
         assertEquals("field 'x??" + "y".repeat(61) + "...' exceeds maxFieldSize 1.0 KiB", e.reason());
     }
 
@@ -310,18 +328,8 @@ class MultipartReceiverTest {
         byte[] b = SeededBytes.of(15, 200_000);
         parser.body("outer", part(file("a", "a"), a.length), part(file("b", "b"), b.length));
 
-        UploadRejectedException e = assertThrows(UploadRejectedException.class, () -> receive(concat(a, b), 0));
-
-        assertEquals(413, e.status());
-        assertEquals("request body exceeds maxRequestSize 293 KiB", e.reason());
-        assertNothingLeftOnDisk();
-    }
-
-    @Test
-    void receive_partWithoutName_is400() {
-        parser.body("outer", part("Content-Type: text/plain", 1));
-        MalformedMultipartException e = assertThrows(MalformedMultipartException.class, () -> receive(new byte[1], 0));
-        assertEquals("part without a Content-Disposition name", e.reason());
+        assertRefusedLeavingNothing(UploadRejectedException.class, 413,
+                "request body exceeds maxRequestSize 293 KiB", () -> receive(concat(a, b), 0));
     }
 
     // failures leave nothing behind

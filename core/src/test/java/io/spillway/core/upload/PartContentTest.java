@@ -89,16 +89,8 @@ class PartContentTest {
     @Test
     void moveTo_handsTheFileToTheApplication() throws IOException {
         byte[] data = SeededBytes.of(4, 5000);
-        Path file = tempFile(data);
         Path target = tmp.resolve("kept.bin");
-        PartContent content = PartContent.ofFile(file, data.length);
-
-        content.moveTo(target);
-
-        assertFalse(Files.exists(file));
-        assertArrayEquals(data, Files.readAllBytes(target));
-        assertEquals(target, content.file());
-        assertFalse(content.ownsFile());
+        PartContent content = assertMovedTo(target, data);
         content.release();
         assertTrue(Files.exists(target), "release must not delete the application's file");
         assertArrayEquals(data, content.bytes());
@@ -149,17 +141,7 @@ class PartContentTest {
         Path otherStore = Files.createTempDirectory(other.orElseThrow(), "spillway-test-");
 
         try {
-            byte[] data = SeededBytes.of(8, 5000);
-            Path file = tempFile(data);
-            Path target = otherStore.resolve("kept.bin");
-            PartContent content = PartContent.ofFile(file, data.length);
-
-            content.moveTo(target);
-
-            assertFalse(Files.exists(file));
-            assertArrayEquals(data, Files.readAllBytes(target));
-            assertEquals(target, content.file());
-            assertFalse(content.ownsFile());
+            assertMovedTo(otherStore.resolve("kept.bin"), SeededBytes.of(8, 5000));
         } finally {
             try (var files = Files.list(otherStore)) {
                 files.forEach(io.spillway.core.storage.TempStorage::deleteQuietly);
@@ -179,6 +161,23 @@ class PartContentTest {
     }
 
     /** A writable directory on another file store than the test's temp directory: /dev/shm or the small filesystem. */
+    /**
+     * Moves a temp file of {@code data} to {@code target} and checks that the application now has
+     * the bytes there while the part neither keeps nor owns the temp file; returns the moved part.
+     */
+    private PartContent assertMovedTo(Path target, byte[] data) throws IOException {
+        Path file = tempFile(data);
+        PartContent content = PartContent.ofFile(file, data.length);
+
+        content.moveTo(target);
+
+        assertFalse(Files.exists(file));
+        assertArrayEquals(data, Files.readAllBytes(target));
+        assertEquals(target, content.file());
+        assertFalse(content.ownsFile());
+        return content;
+    }
+
     private Optional<Path> otherFileStore() throws IOException {
         java.nio.file.FileStore here = Files.getFileStore(tmp);
         for (Path candidate : Stream.concat(Stream.of(Path.of("/dev/shm")), Prerequisites.smallFilesystem().stream())

@@ -48,12 +48,17 @@ class SpillingSinkTest {
         }
     }
 
+    /** A sink with {@code allowance} bytes of memory that was handed {@code data} in uneven pieces. */
+    private SpillingSink written(long allowance, byte[] data) throws IOException {
+        SpillingSink sink = sink(allowance);
+        writeInPieces(sink, data);
+        return sink;
+    }
+
     @Test
     void finish_smallPart_staysInMemory() throws IOException {
         byte[] data = SeededBytes.of(1, 100);
-        SpillingSink sink = sink(0);
-        writeInPieces(sink, data);
-        PartContent content = sink.finish();
+        PartContent content = written(0, data).finish();
         assertTrue(content.inMemory());
         assertEquals(100, content.size());
         assertArrayEquals(data, content.bytes());
@@ -70,9 +75,7 @@ class SpillingSinkTest {
     @Test
     void finish_beyondInlineWithoutAllowance_spillsTheWholePartToOneFile() throws IOException {
         byte[] data = SeededBytes.of(2, INLINE + 1);
-        SpillingSink sink = sink(0);
-        writeInPieces(sink, data);
-        PartContent content = sink.finish();
+        PartContent content = written(0, data).finish();
         assertFalse(content.inMemory());
         assertTrue(content.ownsFile());
         assertTrue(storage.contains(content.file()));
@@ -84,9 +87,7 @@ class SpillingSinkTest {
     @Test
     void finish_withinTheAllowance_keepsSeveralBlocksInMemoryInOrder() throws IOException {
         byte[] data = SeededBytes.of(3, 300_000);
-        SpillingSink sink = sink(300_000);
-        writeInPieces(sink, data);
-        PartContent content = sink.finish();
+        PartContent content = written(300_000, data).finish();
         assertTrue(content.inMemory());
         assertArrayEquals(data, content.bytes());
     }
@@ -94,9 +95,7 @@ class SpillingSinkTest {
     @Test
     void finish_allowanceUsedUpMidPart_writesTheBytesAlreadyInMemoryFirst() throws IOException {
         byte[] data = SeededBytes.of(4, 500_000);
-        SpillingSink sink = sink(200_000);
-        writeInPieces(sink, data);
-        PartContent content = sink.finish();
+        PartContent content = written(200_000, data).finish();
         assertFalse(content.inMemory());
         assertArrayEquals(data, Files.readAllBytes(content.file()));
     }
@@ -113,8 +112,7 @@ class SpillingSinkTest {
 
     @Test
     void size_countsEveryByteWritten() throws IOException {
-        SpillingSink sink = sink(0);
-        writeInPieces(sink, SeededBytes.of(5, 50_000));
+        SpillingSink sink = written(0, SeededBytes.of(5, 50_000));
         assertEquals(50_000, sink.size());
         sink.close();
     }
@@ -136,8 +134,7 @@ class SpillingSinkTest {
 
     @Test
     void close_beforeFinish_deletesThePartialFile() throws IOException {
-        SpillingSink sink = sink(0);
-        writeInPieces(sink, SeededBytes.of(7, 100_000));
+        SpillingSink sink = written(0, SeededBytes.of(7, 100_000));
         assertEquals(1, storage.countFiles());
         sink.close();
         sink.close();
@@ -146,8 +143,7 @@ class SpillingSinkTest {
 
     @Test
     void close_afterFinish_leavesTheContentToItsNewOwner() throws IOException {
-        SpillingSink sink = sink(0);
-        writeInPieces(sink, SeededBytes.of(8, 100_000));
+        SpillingSink sink = written(0, SeededBytes.of(8, 100_000));
         PartContent content = sink.finish();
         sink.close();
         assertTrue(Files.exists(content.file()));

@@ -17,9 +17,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class JsonTest {
@@ -85,32 +88,24 @@ class JsonTest {
         assertEquals("{\"file\":\"/tmp/spw-1.part\",\"parts\":[\"a\",\"b/c\"]}", Json.write(doc));
     }
 
+    static Stream<Arguments> escapes() {
+        return Stream.of(
+                Arguments.of("quote", "a\"b", "\"a\\\"b\""),
+                Arguments.of("backslash", "a\\b", "\"a\\\\b\""),
+                Arguments.of("slash", "a/b", "\"a/b\""),
+                Arguments.of("non-ascii", "é€😀", "\"é€😀\""),
+                Arguments.of("newline, carriage return and tab", "\n\r\t", "\"\\n\\r\\t\""),
+                Arguments.of("other control characters", "\u0000\b\f\u001f", "\"\\u0000\\u0008\\u000c\\u001f\""),
+                Arguments.of("DEL, which is no control character to JSON", "\u007f", "\"\u007f\""),
+                Arguments.of("html specials, so that JSON can sit in a script tag", "</script>&",
+                        "\"\\u003c/script\\u003e\\u0026\""),
+                Arguments.of("line and paragraph separators", "\u2028\u2029", "\"\\u2028\\u2029\""));
+    }
+
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-            "quote         | a\"b        | \"a\\\"b\"",
-            "backslash     | a\\b        | \"a\\\\b\"",
-            "slash         | a/b         | \"a/b\"",
-            "non-ascii     | é€😀        | \"é€😀\"",
-    })
+    @MethodSource("escapes")
     void write_escapesWhatJsonRequires(String what, String text, String json) {
         assertEquals(json, Json.write(text));
-    }
-
-    @Test
-    void write_controlCharacters_areEscaped() {
-        assertEquals("\"\\n\\r\\t\"", Json.write("\n\r\t"));
-        assertEquals("\"\\u0000\\u0008\\u000c\\u001f\"", Json.write("\u0000\b\f\u001f"));
-        assertEquals("\"\u007f\"", Json.write("\u007f"));
-    }
-
-    @Test
-    void write_htmlSpecials_areEscapedSoJsonCanSitInAScriptTag() {
-        assertEquals("\"\\u003c/script\\u003e\\u0026\"", Json.write("</script>&"));
-    }
-
-    @Test
-    void write_lineAndParagraphSeparators_areEscaped() {
-        assertEquals("\"\\u2028\\u2029\"", Json.write("\u2028\u2029"));
     }
 
     // reading
