@@ -915,14 +915,16 @@ class ResumableUploadsTest {
     }
 
     /**
-     * A request body that arrives in 1000-byte pieces, a millisecond apart, and whose blocked read
-     * fails once {@link #wake} was called, as a servlet container's read does when the request is
-     * aborted.
+     * A request body that arrives in 1000-byte pieces, a millisecond apart until as much as a test
+     * awaits has come and 20 ms apart after that (so that it is still arriving when the test goes on,
+     * however loaded the machine), and whose blocked read fails once {@link #wake} was called, as a
+     * servlet container's read does when the request is aborted.
      */
     private static final class WakeableStream extends BlockReadStream {
         private final InputStream data;
         private final CountDownLatch woken = new CountDownLatch(1);
         private volatile long served;
+        private volatile long slowAfter = Long.MAX_VALUE;
 
         WakeableStream(InputStream data) {
             this.data = data;
@@ -933,13 +935,15 @@ class ResumableUploadsTest {
         }
 
         void awaitServed(long bytes) {
-            Awaitility.await(bytes + " bytes read").atMost(Duration.ofSeconds(30)).until(() -> served >= bytes);
+            slowAfter = bytes;
+            Awaitility.await(bytes + " bytes read").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(1)).until(() -> served >= bytes);
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             try {
-                if (woken.await(1, TimeUnit.MILLISECONDS)) {
+                if (woken.await(served < slowAfter ? 1 : 20, TimeUnit.MILLISECONDS)) {
                     throw new IOException("woken: the request was aborted");
                 }
             } catch (InterruptedException e) {
