@@ -104,7 +104,7 @@ public class MemoryAwareUploadFilter implements Filter {
     /**
      * A filter with an injected memory probe, clock and ticker: the clock gives the dates that are
      * stored or shown (expiry, JSON timestamps), the ticker the intervals (slow-client windows,
-     * writer stalls, upload speed), so that a test can move either.
+     * writer stalls, upload speed, the age of a memory reading), so that a test can move either.
      *
      * @param memoryProbe the probe, or null for the system's
      */
@@ -132,7 +132,7 @@ public class MemoryAwareUploadFilter implements Filter {
         }
         SpillwayThreads threads = SpillwayThreads.forContext(context.getContextPath());
         probeRefresher = threads.single("memory-probe");
-        probe = new SampledMemoryProbe(memoryProbe != null ? memoryProbe : SystemMemoryProbe.create(), clock,
+        probe = new SampledMemoryProbe(memoryProbe != null ? memoryProbe : SystemMemoryProbe.create(), ticker,
                 config.probeInterval(), probeRefresher);
         budget = sharedBudget(context);
         settings = new FilterSettings(config, new RoutingPolicy(config, budget));

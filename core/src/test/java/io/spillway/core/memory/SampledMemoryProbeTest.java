@@ -13,10 +13,9 @@ import io.spillway.core.testing.CapturingExecutor;
 import io.spillway.core.testing.FakeMemoryProbe;
 import io.spillway.core.testing.Latches;
 import io.spillway.core.testing.MutableClock;
+import io.spillway.core.time.ManualTicker;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -33,11 +32,12 @@ class SampledMemoryProbeTest {
     private static final Duration HANG_GUARD = Duration.ofSeconds(30);
 
     private final MutableClock clock = new MutableClock();
+    private final ManualTicker ticker = new ManualTicker();
     private final FakeMemoryProbe probe = new FakeMemoryProbe(clock, snapshot().heap(100 * MIB, GIB).build());
     private final CapturingExecutor executor = new CapturingExecutor();
 
     private SampledMemoryProbe sampled() {
-        return new SampledMemoryProbe(probe, clock, INTERVAL, executor);
+        return new SampledMemoryProbe(probe, ticker, INTERVAL, executor);
     }
 
     @Test
@@ -53,7 +53,7 @@ class SampledMemoryProbeTest {
         SampledMemoryProbe sampled = sampled();
         MemorySnapshot first = sampled.current();
         probe.set(snapshot().heap(900 * MIB, GIB).build());
-        clock.advance(INTERVAL.minusMillis(1));
+        advance(INTERVAL.minusMillis(1));
         for (int i = 0; i < 100; i++) {
             assertSame(first, sampled.current());
         }
@@ -66,7 +66,7 @@ class SampledMemoryProbeTest {
         SampledMemoryProbe sampled = sampled();
         MemorySnapshot first = sampled.current();
         probe.set(snapshot().heap(900 * MIB, GIB).build());
-        clock.advance(INTERVAL);
+        advance(INTERVAL);
         assertSame(first, sampled.current());
         assertEquals(1, executor.submitted());
         assertEquals(1, probe.samples(), "the caller must not sample");
@@ -76,7 +76,7 @@ class SampledMemoryProbeTest {
     void current_afterTheRefreshRan_returnsTheNewReading() {
         SampledMemoryProbe sampled = sampled();
         probe.set(snapshot().heap(900 * MIB, GIB).build());
-        clock.advance(INTERVAL);
+        advance(INTERVAL);
         sampled.current();
         executor.runAll();
         assertEquals(2, probe.samples());
@@ -87,10 +87,10 @@ class SampledMemoryProbeTest {
     @Test
     void current_whileARefreshIsPending_schedulesNoOther() {
         SampledMemoryProbe sampled = sampled();
-        clock.advance(INTERVAL);
+        advance(INTERVAL);
         for (int i = 0; i < 100; i++) {
             sampled.current();
-            clock.advance(INTERVAL);
+            advance(INTERVAL);
         }
         assertEquals(1, executor.submitted());
     }
@@ -98,21 +98,33 @@ class SampledMemoryProbeTest {
     @Test
     void current_afterARefresh_schedulesAgainOnlyWhenStaleAgain() {
         SampledMemoryProbe sampled = sampled();
-        clock.advance(INTERVAL);
+        advance(INTERVAL);
         sampled.current();
         executor.runAll();
-        clock.advance(INTERVAL.minusMillis(1));
+        advance(INTERVAL.minusMillis(1));
         sampled.current();
         assertEquals(1, executor.submitted());
-        clock.advance(Duration.ofMillis(1));
+        advance(Duration.ofMillis(1));
         sampled.current();
         assertEquals(2, executor.submitted());
     }
 
     @Test
-    void current_clockMovedBack_isNotStale() {
+    void current_wallClockSetBack_stillRefreshesAfterTheInterval_andTheNewReadingIsKept() {
         SampledMemoryProbe sampled = sampled();
         clock.advance(Duration.ofHours(-1));
+        probe.set(snapshot().heap(900 * MIB, GIB).build());
+        ticker.advance(INTERVAL);
+        sampled.current();
+        assertEquals(1, executor.submitted(), "the reading is one interval old, whatever the wall clock says");
+        executor.runAll();
+        assertEquals(900 * MIB, sampled.current().heapUsed(), "a reading stamped an hour earlier still replaces");
+    }
+
+    @Test
+    void current_wallClockSetForward_isNotStale() {
+        SampledMemoryProbe sampled = sampled();
+        clock.advance(Duration.ofHours(1));
         sampled.current();
         assertEquals(0, executor.submitted());
     }
@@ -120,9 +132,9 @@ class SampledMemoryProbeTest {
     @Test
     void current_withAnIntervalBeyondTheEndOfTime_neverFailsAndNeverRefreshes() {
         Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
-        SampledMemoryProbe sampled = new SampledMemoryProbe(probe, clock, forever, executor);
+        SampledMemoryProbe sampled = new SampledMemoryProbe(probe, ticker, forever, executor);
         MemorySnapshot first = sampled.current();
-        clock.advance(Duration.ofDays(365L * 1000));
+        advance(Duration.ofDays(365L * 200));
         assertSame(first, sampled.current());
         assertEquals(0, executor.submitted());
     }
@@ -133,7 +145,7 @@ class SampledMemoryProbeTest {
         int threads = 32;
         for (int round = 1; round <= 25; round++) {
             MemorySnapshot before = sampled.current();
-            clock.advance(INTERVAL);
+            advance(INTERVAL);
             ExecutorService callers = Executors.newFixedThreadPool(threads);
             try {
                 CountDownLatch start = new CountDownLatch(1);
@@ -165,7 +177,7 @@ class SampledMemoryProbeTest {
     void current_neverWaitsForASlowProbe() throws Exception {
         ExecutorService refresher = Executors.newSingleThreadExecutor();
         try {
-            SampledMemoryProbe sampled = new SampledMemoryProbe(probe, clock, INTERVAL, refresher);
+            SampledMemoryProbe sampled = new SampledMemoryProbe(probe, ticker, INTERVAL, refresher);
             MemorySnapshot first = sampled.current();
             CountDownLatch sampling = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -174,7 +186,7 @@ class SampledMemoryProbeTest {
                 await(release);
             });
             probe.set(snapshot().heap(900 * MIB, GIB).build());
-            clock.advance(INTERVAL);
+            advance(INTERVAL);
 
             assertSame(first, assertTimeoutPreemptively(HANG_GUARD, sampled::current));
             assertTrue(sampling.await(30, TimeUnit.SECONDS), "the refresh never started");
@@ -196,14 +208,14 @@ class SampledMemoryProbeTest {
     @Test
     void current_rejectedByTheExecutor_returnsTheReadingAndTriesAgainLater() {
         AtomicInteger attempts = new AtomicInteger();
-        SampledMemoryProbe sampled = new SampledMemoryProbe(probe, clock, INTERVAL, task -> {
+        SampledMemoryProbe sampled = new SampledMemoryProbe(probe, ticker, INTERVAL, task -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new RejectedExecutionException("queue full");
             }
             executor.execute(task);
         });
         MemorySnapshot first = sampled.current();
-        clock.advance(INTERVAL);
+        advance(INTERVAL);
         assertSame(first, sampled.current());
         assertEquals(1, attempts.get());
         assertSame(first, sampled.current());
@@ -220,7 +232,7 @@ class SampledMemoryProbeTest {
         probe.onSample(() -> {
             throw new IllegalStateException("probe broke");
         });
-        clock.advance(INTERVAL);
+        advance(INTERVAL);
         sampled.current();
         assertThrows(IllegalStateException.class, executor::runAll);
         assertSame(first, sampled.current());
@@ -241,13 +253,13 @@ class SampledMemoryProbeTest {
     @Test
     void constructor_nullArguments_throwNamingThem() {
         assertEquals("probe", assertThrows(NullPointerException.class,
-                () -> new SampledMemoryProbe(null, clock, INTERVAL, executor)).getMessage());
-        assertEquals("clock", assertThrows(NullPointerException.class,
+                () -> new SampledMemoryProbe(null, ticker, INTERVAL, executor)).getMessage());
+        assertEquals("ticker", assertThrows(NullPointerException.class,
                 () -> new SampledMemoryProbe(probe, null, INTERVAL, executor)).getMessage());
         assertEquals("interval", assertThrows(NullPointerException.class,
-                () -> new SampledMemoryProbe(probe, clock, null, executor)).getMessage());
+                () -> new SampledMemoryProbe(probe, ticker, null, executor)).getMessage());
         assertEquals("refresher", assertThrows(NullPointerException.class,
-                () -> new SampledMemoryProbe(probe, clock, INTERVAL, null)).getMessage());
+                () -> new SampledMemoryProbe(probe, ticker, INTERVAL, null)).getMessage());
     }
 
     private static void await(CountDownLatch latch) {
@@ -255,17 +267,39 @@ class SampledMemoryProbeTest {
     }
 
     @Test
-    void aBackgroundReadingOlderThanRefreshNow_doesNotReplaceIt() {
-        Deque<MemorySnapshot> readings = new ArrayDeque<>(List.of(
-                snapshot().heap(100 * MIB, GIB).takenAt(MutableClock.START).build(),
-                snapshot().heap(300 * MIB, GIB).takenAt(MutableClock.START.plusSeconds(2)).build(),
-                snapshot().heap(200 * MIB, GIB).takenAt(MutableClock.START.plusSeconds(1)).build()));
-        SampledMemoryProbe sampled = new SampledMemoryProbe(readings::removeFirst, clock, INTERVAL, executor);
-        clock.advance(INTERVAL);
-        sampled.current();
-        assertEquals(300 * MIB, sampled.refreshNow().heapUsed());
-        executor.runAll();
-        assertTrue(readings.isEmpty(), "the background refresh took its reading");
-        assertEquals(300 * MIB, sampled.current().heapUsed(), "the later reading stays");
+    void aBackgroundReadingStartedBeforeRefreshNow_doesNotReplaceIt() throws Exception {
+        CountDownLatch sampling = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        MemoryProbe slowSecondSample = () -> switch (calls.incrementAndGet()) {
+            case 1 -> snapshot().heap(100 * MIB, GIB).build();
+            case 2 -> {
+                sampling.countDown();
+                await(release);
+                yield snapshot().heap(200 * MIB, GIB).build();
+            }
+            default -> snapshot().heap(300 * MIB, GIB).build();
+        };
+        ExecutorService refresher = Executors.newSingleThreadExecutor();
+        try {
+            SampledMemoryProbe sampled = new SampledMemoryProbe(slowSecondSample, ticker, INTERVAL, refresher);
+            advance(INTERVAL);
+            sampled.current();
+            assertTrue(sampling.await(30, TimeUnit.SECONDS), "the background refresh never started");
+            assertEquals(300 * MIB, sampled.refreshNow().heapUsed());
+            release.countDown();
+            refresher.shutdown();
+            assertTrue(refresher.awaitTermination(30, TimeUnit.SECONDS));
+            assertEquals(3, calls.get());
+            assertEquals(300 * MIB, sampled.current().heapUsed(), "the reading whose sampling started later stays");
+        } finally {
+            refresher.shutdownNow();
+        }
+    }
+
+    /** Time passes: on the ticker, and on the wall clock that stamps the readings. */
+    private void advance(Duration elapsed) {
+        ticker.advance(elapsed);
+        clock.advance(elapsed);
     }
 }

@@ -39,7 +39,7 @@ class JmxRegistrationTest {
     private UploadFilterMetrics metrics(MemoryBudget budget) throws Exception {
         MemorySnapshot memory = new MemorySnapshot(100 * MIB, 400 * MIB, 8192 * MIB, 4096 * MIB,
                 1024 * MIB, 512 * MIB, Instant.now());
-        SampledMemoryProbe probe = new SampledMemoryProbe(() -> memory, Clock.systemUTC(), Duration.ofHours(1), Runnable::run);
+        SampledMemoryProbe probe = new SampledMemoryProbe(() -> memory, Ticker.system(), Duration.ofHours(1), Runnable::run);
         UploadCounters counters = new UploadCounters();
         counters.rejected(413);
         counters.rejected(413);
