@@ -28,8 +28,7 @@ class TusClientRequestBoundaryTest {
     @Test
     void fileEndingAtARequestBoundary_completesOnTheFirstTry() throws Exception {
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app)) {
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app)) {
             TusUploader uploader = TusUploads.clientAt(server.port())
                     .createUpload(TusUploads.generated(SEED, SIZE, "even.bin", "application/x-test"));
             long reached = TusUploads.sendRest(uploader, 5 << 20); // two full requests, then the client's empty one

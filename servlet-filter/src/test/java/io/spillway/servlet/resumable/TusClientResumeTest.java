@@ -43,8 +43,7 @@ class TusClientResumeTest {
     @Test
     void interruptedUpload_resumes_andTheApplicationReceivesTheWholeFile() throws Exception {
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app);
              CuttingProxy proxy = new CuttingProxy(server.port())) {
             TusClient client = TusUploads.resumingClientAt(proxy.port(), new TusURLMemoryStore());
 
@@ -85,8 +84,7 @@ class TusClientResumeTest {
     @Test
     void droppedConnectionTheServerDoesNotNotice_aFreshClientResumesAtOnce() throws Exception {
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app);
              CuttingProxy proxy = new CuttingProxy(server.port())) {
             TusURLMemoryStore urls = new TusURLMemoryStore();
             proxy.armStallAfter(2L * PAYLOAD + PAYLOAD / 2);
