@@ -45,13 +45,11 @@ class GracefulShutdownTest {
     @RegisterExtension
     final TestServers servers = new TestServers();
 
-    private TestServer server;
-
     @Test
     void destroy_waitsForUploadsInFlight_thenAbortsTheRest_andCleansUp() throws Exception {
         Path spill = temp.resolve("spill");
         MemoryAwareUploadFilter filter = new MemoryAwareUploadFilter();
-        server = servers.start(TestServer.builder()
+        TestServer server = servers.start(TestServer.builder()
                 .filter(filter, Map.of("tempDirectory", spill.toString(), "diskReserve", "0", "inMemoryThreshold", "0",
                         "minUploadRate", "0", "shutdownTimeout", "3s"), "/upload")
                 .servlet("/upload", new PartsEchoServlet())

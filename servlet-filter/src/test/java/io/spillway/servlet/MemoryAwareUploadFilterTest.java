@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static io.spillway.servlet.testing.MemoryReadings.GIB;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,6 +12,7 @@ import io.spillway.core.memory.MemorySnapshot;
 import io.spillway.core.storage.TempStorage;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
+import io.spillway.servlet.testing.MemoryReadings;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.TestServer;
@@ -24,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The filter over real HTTP in an embedded Tomcat: routes, the Part API, errors and cleanup. */
 class MemoryAwareUploadFilterTest {
 
-    private static final long GIB = 1L << 30;
-
     @TempDir
     Path temp;
 
@@ -45,12 +44,7 @@ class MemoryAwareUploadFilterTest {
     final TestServers servers = new TestServers();
 
     private TestServer server;
-    private final AtomicReference<MemorySnapshot> memory = new AtomicReference<>(snapshot(GIB / 2, GIB));
-
-    private static MemorySnapshot snapshot(long heapUsed, long heapMax) {
-        return new MemorySnapshot(heapUsed, heapMax, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
-                MemorySnapshot.NO_LIMIT, Instant.now());
-    }
+    private final AtomicReference<MemorySnapshot> memory = new AtomicReference<>(MemoryReadings.heap(GIB / 2, GIB));
 
     private MemoryAwareUploadFilter start(Map<String, String> params) {
         return start(params, new PartsEchoServlet());
@@ -118,7 +112,7 @@ class MemoryAwareUploadFilterTest {
     @Test
     void criticalHeap_streamsEverything() {
         MemoryAwareUploadFilter filter = start(Map.of());
-        memory.set(snapshot(GIB * 95 / 100, GIB));
+        memory.set(MemoryReadings.heap(GIB * 95 / 100, GIB));
         filter.probe().refreshNow();
         Map<String, Object> json = Http.json(Http.post(server.uri("/upload"),
                 new MultipartBody().file("doc", "tiny.txt", new byte[10]).end()));
@@ -268,7 +262,7 @@ class MemoryAwareUploadFilterTest {
         assertTrue(full.body().startsWith("not enough disk space"), full.body());
         HttpResponse<String> small = Http.post(server.uri("/upload"), new MultipartBody().file("doc", "s.txt", new byte[100]).end());
         assertEquals(200, small.statusCode(), "a buffered upload needs no disk");
-        memory.set(snapshot(GIB * 95 / 100, GIB));
+        memory.set(MemoryReadings.heap(GIB * 95 / 100, GIB));
         filter.probe().refreshNow();
         HttpResponse<String> critical = Http.post(server.uri("/upload"), new MultipartBody().file("doc", "s.txt", new byte[100]).end());
         assertEquals(503, critical.statusCode());

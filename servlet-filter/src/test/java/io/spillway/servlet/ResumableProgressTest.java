@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.servlet.testing.ContentRangeSlices;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.PartsEchoServlet;
@@ -116,15 +117,7 @@ class ResumableProgressTest {
     }
 
     private HttpResponse<String> rangeChunk(String id, int from, int to) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/upload"))
-                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + TOTAL)
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"big.bin\"")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from));
-        if (id != null) {
-            request.header("Upload-Id", id);
-        }
-        return Http.send(request.build());
+        return new ContentRangeSlices(server.uri("/upload"), "POST", "big.bin", file).send(id, from, to);
     }
 
     private HttpResponse<String> tusPatch(String location, int from, int to) {

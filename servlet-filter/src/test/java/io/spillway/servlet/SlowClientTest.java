@@ -97,19 +97,32 @@ class SlowClientTest {
 
     /** Sends a multipart head, then one byte every {@code intervalMillis} (never, when 0); returns the answer. */
     private String dripClient(long intervalMillis) {
+        return slowClient(client -> client.startMultipart("/upload", BOUNDARY, 100_000), intervalMillis, false);
+    }
+
+    /** A resumable chunk whose body drips one byte every 2 s. */
+    private String dripChunk() {
+        return slowClient(client -> client.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Range: bytes 0-99999/100000\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: 100000\r\n\r\nx"), 2000, true);
+    }
+
+    /** What a slow client sends first. */
+    @FunctionalInterface
+    private interface Head {
+        void sendOn(RawClient client) throws IOException;
+    }
+
+    /**
+     * Connects, sends {@code head}, then up to 30 single bytes {@code intervalMillis} apart (none
+     * when 0), pausing before each byte when {@code pauseFirst} and after it otherwise; returns
+     * what the server answered within 25 s.
+     */
+    private String slowClient(Head head, long intervalMillis, boolean pauseFirst) {
         try (RawClient client = new RawClient(server.port())) {
-            client.startMultipart("/upload", BOUNDARY, 100_000);
+            head.sendOn(client);
             CompletableFuture<Void> dripping = intervalMillis == 0 ? CompletableFuture.completedFuture(null)
-                    : CompletableFuture.runAsync(() -> {
-                        try {
-                            for (int i = 0; i < 30; i++) {
-                                client.send(new byte[] {'x'});
-                                Thread.sleep(intervalMillis);
-                            }
-                        } catch (IOException | InterruptedException cutOff) {
-                            // the server closed the connection
-                        }
-                    });
+                    : CompletableFuture.runAsync(() -> drip(client, intervalMillis, pauseFirst));
             String response = client.readResponse(25_000);
             dripping.cancel(true);
             return response;
@@ -118,26 +131,19 @@ class SlowClientTest {
         }
     }
 
-    /** A resumable chunk whose body drips one byte every 2 s. */
-    private String dripChunk() {
-        try (RawClient client = new RawClient(server.port())) {
-            client.send("POST /upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Range: bytes 0-99999/100000\r\n"
-                    + "Content-Type: application/octet-stream\r\nContent-Length: 100000\r\n\r\nx");
-            CompletableFuture<Void> dripping = CompletableFuture.runAsync(() -> {
-                try {
-                    for (int i = 0; i < 30; i++) {
-                        Thread.sleep(2000);
-                        client.send(new byte[] {'x'});
-                    }
-                } catch (IOException | InterruptedException cutOff) {
-                    // the server closed the connection
+    private static void drip(RawClient client, long intervalMillis, boolean pauseFirst) {
+        try {
+            for (int i = 0; i < 30; i++) {
+                if (pauseFirst) {
+                    Thread.sleep(intervalMillis);
                 }
-            });
-            String response = client.readResponse(25_000);
-            dripping.cancel(true);
-            return response;
-        } catch (IOException e) {
-            return "client failed: " + e;
+                client.send(new byte[] {'x'});
+                if (!pauseFirst) {
+                    Thread.sleep(intervalMillis);
+                }
+            }
+        } catch (IOException | InterruptedException cutOff) {
+            // the server closed the connection
         }
     }
 

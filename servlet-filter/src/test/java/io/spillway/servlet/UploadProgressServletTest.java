@@ -1,5 +1,6 @@
 package io.spillway.servlet;
 
+import static io.spillway.servlet.testing.MemoryReadings.GIB;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +10,7 @@ import io.spillway.core.internal.json.Json;
 import io.spillway.core.memory.MemorySnapshot;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
+import io.spillway.servlet.testing.MemoryReadings;
 import io.spillway.servlet.testing.MultipartBody;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
@@ -20,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Progress over real HTTP: polled while an upload runs, then done or failed, with the ids a browser picks. */
 class UploadProgressServletTest {
-
-    private static final long GIB = 1L << 30;
 
     @TempDir
     Path temp;
@@ -46,8 +45,7 @@ class UploadProgressServletTest {
         Map<String, String> all = new HashMap<>(Map.of("tempDirectory", temp.resolve("spill").toString(),
                 "inMemoryThreshold", "1MB", "diskReserve", "0"));
         all.putAll(params);
-        MemorySnapshot memory = new MemorySnapshot(GIB / 2, GIB, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
-                MemorySnapshot.NO_LIMIT, Instant.now());
+        MemorySnapshot memory = MemoryReadings.heap(GIB / 2, GIB);
         server = servers.start(TestServer.builder()
                 .filter(new MemoryAwareUploadFilter(() -> memory, Clock.systemUTC()), all, "/upload/*", "/upload")
                 .servlet("/upload/*", new PartsEchoServlet())

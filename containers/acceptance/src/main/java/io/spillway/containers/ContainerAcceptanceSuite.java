@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.storage.LocalResumableStore;
 import io.spillway.servlet.MemoryAwareUploadFilter;
+import io.spillway.servlet.testing.ContentRangeSlices;
 import io.spillway.servlet.testing.CuttingProxy;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.TusUploads;
@@ -27,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,9 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * What a user of the filter meets on any servlet container, over real HTTP: both routes with
  * {@code getParts()} unchanged, limits and errors, Content-Range and tus uploads that resume after
  * a drop, the slow-client cut-off, graceful shutdown, and an empty temp directory after each.
- * Every container module extends it with its own {@link ServletContainer.Launcher}; where a
- * container behaves differently (only Tomcat's blocked read can be woken from another thread), the
- * subclass says which way through {@link #wakesBlockedReads()} and the test asserts that way.
+ * Every container module extends it and registers its {@link ContainerUnderTest}; where a
+ * container behaves differently (only Tomcat's blocked read can be woken from another thread), that
+ * says which way through {@link ContainerUnderTest.BlockedReads} and the test asserts that way.
  */
 public abstract class ContainerAcceptanceSuite {
 
@@ -60,28 +61,16 @@ public abstract class ContainerAcceptanceSuite {
     private ServletContainer container;
     private MemoryAwareUploadFilter filter;
     private final RecordingServlet application = new RecordingServlet();
-    private final List<AutoCloseable> opened = new ArrayList<>();
+    private ContainerUnderTest containerUnderTest;
 
-    /** Starts this module's container. */
-    protected abstract ServletContainer.Launcher launcher();
-
-    /**
-     * Whether the filter can wake a body read that blocks in this container (Tomcat: yes, by
-     * half-closing the connection's input). Where it cannot, a silent client is cut off when its
-     * next byte arrives or by the container's own idle timeout.
-     */
-    protected abstract boolean wakesBlockedReads();
-
-    /** Whether this container runs requests on virtual threads (Java 21+). */
-    protected boolean onVirtualThreads() {
-        return false;
+    /** The container to run on, from the test class's {@link ContainerUnderTest} extension. */
+    @BeforeEach
+    void runOn(ContainerUnderTest containerUnderTest) {
+        this.containerUnderTest = containerUnderTest;
     }
 
     @AfterEach
     void stopAndFindNothingLeft() throws Exception {
-        for (AutoCloseable closeable : opened) {
-            closeable.close();
-        }
         if (container != null) {
             container.close();
         }
@@ -97,11 +86,12 @@ public abstract class ContainerAcceptanceSuite {
             }
         };
         filter = new MemoryAwareUploadFilter();
-        container = launcher().start(filter, Map.of("tempDirectory", spill().toString(), "diskReserve", "0"),
-                threadName);
+        container = containerUnderTest.launcher().start(filter,
+                Map.of("tempDirectory", spill().toString(), "diskReserve", "0"), threadName);
         HttpResponse<String> response = Http.send(HttpRequest.newBuilder(uri("/upload")).GET().build());
         assertEquals(200, response.statusCode());
-        assertEquals(onVirtualThreads(), response.body().startsWith("VirtualThread["), response.body());
+        assertEquals(containerUnderTest.onVirtualThreads(), response.body().startsWith("VirtualThread["),
+                response.body());
     }
 
     @Test
@@ -213,7 +203,7 @@ public abstract class ContainerAcceptanceSuite {
             silent.startMultipart("/upload", BOUNDARY, 10 * MIB).send(new byte[100]);
             String early = silent.readResponse(6000);
             String response;
-            if (wakesBlockedReads()) {
+            if (containerUnderTest.wakesBlockedReads()) {
                 response = early;
             } else {
                 assertEquals("", early, "the read cannot be woken here; nothing is answered yet");
@@ -237,18 +227,9 @@ public abstract class ContainerAcceptanceSuite {
     void nonBlockingIntake_deliversAfterTheLastByte_throughAnAsyncDispatch() throws Exception {
         start(Map.of("inMemoryThreshold", "0", "nonBlockingIntake", "true", "minUploadRate", "1KB",
                 "minRateWindow", "2s"));
-        int size = 2_000_000;
-        byte[] file = GeneratedStream.bytes(8, size);
-        long length = RawClient.multipartPrefixLength(BOUNDARY) + size + RawClient.multipartSuffix(BOUNDARY).length();
-        try (RawClient paused = new RawClient(container.port())) {
-            paused.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, size / 2));
-            awaitUploadsInFlight(1);
+        try (HalfSentUpload paused = new HalfSentUpload(8)) {
             assertEquals(0, application.deliveries.size(), "nothing reaches the application before the last byte");
-            paused.send(java.util.Arrays.copyOfRange(file, size / 2, size));
-            paused.send(RawClient.multipartSuffix(BOUNDARY));
-            String response = paused.readResponse(20_000);
-            assertTrue(response.startsWith("HTTP/1.1 200"), response);
-            assertTrue(response.contains(GeneratedStream.sha256Of(8, size)), response);
+            paused.finishAndAssertAnswered();
         }
         assertEquals("ASYNC", application.deliveries.peek().get("dispatcherType"));
         String dripped = slowClient(1500);
@@ -264,22 +245,13 @@ public abstract class ContainerAcceptanceSuite {
     @Test
     void shutdown_letsAnUploadInFlightFinish() throws Exception {
         start(Map.of("inMemoryThreshold", "0", "minUploadRate", "0", "shutdownTimeout", "10s"));
-        int size = 2_000_000;
-        byte[] file = GeneratedStream.bytes(6, size);
-        long length = RawClient.multipartPrefixLength(BOUNDARY) + size + RawClient.multipartSuffix(BOUNDARY).length();
-        try (RawClient finishing = new RawClient(container.port())) {
-            finishing.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, size / 2));
-            awaitUploadsInFlight(1);
+        try (HalfSentUpload finishing = new HalfSentUpload(6)) {
             ServletContainer stopping = container;
             container = null;
             CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> closeQuietly(stopping));
             awaitStopping(stopping);
             assertTrue(!stopped.isDone(), "the stop waits for the upload in flight");
-            finishing.send(java.util.Arrays.copyOfRange(file, size / 2, size));
-            finishing.send(RawClient.multipartSuffix(BOUNDARY));
-            String response = finishing.readResponse(20_000);
-            assertTrue(response.startsWith("HTTP/1.1 200"), response);
-            assertTrue(response.contains(GeneratedStream.sha256Of(6, size)), response);
+            finishing.finishAndAssertAnswered();
             stopped.get(30, TimeUnit.SECONDS);
         }
         assertEquals(1, application.deliveries.size());
@@ -295,25 +267,67 @@ public abstract class ContainerAcceptanceSuite {
             throws Exception {
         start(Map.of());
         long size = 12 * MIB;
-        CuttingProxy proxy = new CuttingProxy(container.port());
-        opened.add(proxy);
-        TusClient first = new TusClient();
-        first.setUploadCreationURL(URI.create("http://127.0.0.1:" + proxy.port() + "/upload").toURL());
-        TusUploader creating = first.createUpload(tusSource(seed, size));
-        String path = creating.getUploadURL().getPath();
-        interruption.accept(proxy, 3 * MIB);
-        assertThrows(Exception.class, () -> sendAll(creating));
-        assertTrue(proxy.didCut());
+        try (CuttingProxy proxy = new CuttingProxy(container.port())) {
+            TusUploader creating = TusUploads.clientAt(proxy.port()).createUpload(tusSource(seed, size));
+            String path = creating.getUploadURL().getPath();
+            interruption.accept(proxy, 3 * MIB);
+            assertThrows(Exception.class, () -> sendAll(creating));
+            assertTrue(proxy.didCut());
 
-        TusUploader resumed = new TusClient().beginOrResumeUploadFromURL(tusSource(seed, size), uri(path).toURL());
-        long resumedAt = resumed.getOffset();
-        assertTrue(resumedAt < size, "resumed at " + resumedAt);
-        sendAll(resumed);
+            TusUploader resumed = new TusClient().beginOrResumeUploadFromURL(tusSource(seed, size),
+                    uri(path).toURL());
+            long resumedAt = resumed.getOffset();
+            assertTrue(resumedAt < size, "resumed at " + resumedAt);
+            sendAll(resumed);
 
-        assertEquals(1, application.deliveries.size(), "the application received the file once");
-        assertEquals(List.of(part("file", "video.bin", "video/mp4", size, seed)),
-                application.deliveries.peek().get("parts"));
-        return resumedAt;
+            assertEquals(1, application.deliveries.size(), "the application received the file once");
+            assertEquals(List.of(part("file", "video.bin", "video/mp4", size, seed)),
+                    application.deliveries.peek().get("parts"));
+            return resumedAt;
+        }
+    }
+
+    /**
+     * A multipart upload of a generated 2,000,000-byte file over a raw socket, sent up to half of
+     * the file and then held while the test acts on the upload in flight.
+     */
+    private final class HalfSentUpload implements AutoCloseable {
+
+        private static final int SIZE = 2_000_000;
+
+        private final long seed;
+        private final byte[] file;
+        private final RawClient client;
+
+        /** Sends the head and the first half of the file, and waits until the filter has the upload in flight. */
+        HalfSentUpload(long seed) throws IOException {
+            this.seed = seed;
+            this.file = GeneratedStream.bytes(seed, SIZE);
+            long length = RawClient.multipartPrefixLength(BOUNDARY) + SIZE
+                    + RawClient.multipartSuffix(BOUNDARY).length();
+            this.client = new RawClient(container.port());
+            try {
+                client.startMultipart("/upload", BOUNDARY, length).send(java.util.Arrays.copyOf(file, SIZE / 2));
+                awaitUploadsInFlight(1);
+            } catch (IOException | RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        }
+
+        /** Sends the rest of the body and asserts a 200 carrying the file's SHA-256. */
+        void finishAndAssertAnswered() throws IOException {
+            client.send(java.util.Arrays.copyOfRange(file, SIZE / 2, SIZE));
+            client.send(RawClient.multipartSuffix(BOUNDARY));
+            String response = client.readResponse(20_000);
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.contains(GeneratedStream.sha256Of(seed, SIZE)), response);
+        }
+
+        @Override
+        public void close() throws IOException {
+            client.close();
+        }
     }
 
     private void start(Map<String, String> extra) throws Exception {
@@ -321,7 +335,7 @@ public abstract class ContainerAcceptanceSuite {
                 "maxFileSize", "200MB", "maxRequestSize", "200MB"));
         params.putAll(extra);
         filter = new MemoryAwareUploadFilter();
-        container = launcher().start(filter, params, application);
+        container = containerUnderTest.launcher().start(filter, params, application);
     }
 
     private URI uri(String path) {
@@ -333,15 +347,7 @@ public abstract class ContainerAcceptanceSuite {
     }
 
     private HttpResponse<String> slice(String id, byte[] file, long from, long to) {
-        HttpRequest.Builder put = HttpRequest.newBuilder(uri("/upload"))
-                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length)
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"slices.bin\"")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(file, (int) from, (int) (to - from)));
-        if (id != null) {
-            put.header("Upload-Id", id);
-        }
-        return Http.send(put.build());
+        return new ContentRangeSlices(uri("/upload"), "PUT", "slices.bin", file).send(id, from, to);
     }
 
     private String slowClient(long pauseMillis) {
@@ -374,15 +380,9 @@ public abstract class ContainerAcceptanceSuite {
         awaitUploadsInFlight(0);
     }
 
-
+    /** Sends the rest of the upload in requests of 5 MiB, as tus-java-client splits it. */
     private static long sendAll(TusUploader uploader) throws Exception {
-        uploader.setChunkSize(256 << 10);
-        uploader.setRequestPayloadSize((int) (5 * MIB));
-        while (uploader.uploadChunk() > -1) {
-            // the client splits the upload into requests of 5 MiB
-        }
-        uploader.finish();
-        return uploader.getOffset();
+        return TusUploads.sendRest(uploader, (int) (5 * MIB));
     }
 
     private static TusUpload tusSource(long seed, long size) {

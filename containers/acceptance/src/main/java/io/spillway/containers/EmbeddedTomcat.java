@@ -1,22 +1,21 @@
 package io.spillway.containers;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.spillway.servlet.testing.TestServer;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import java.util.Map;
 
 /**
- * An embedded Tomcat (10.1 or 11: the same embedding API), started by the filter tests'
+ * Embedded Tomcats (10.1 or 11: the same embedding API), started by the filter tests'
  * {@link TestServer} with the filter declared by a filter definition and mapping, as
  * {@code web.xml} declares it. The connector's own read timeout is a minute, so only the filter can
  * explain an earlier cut-off.
  */
-public final class EmbeddedTomcat implements ServletContainer {
+public final class EmbeddedTomcat {
 
-    private final TestServer server;
-
-    private EmbeddedTomcat(TestServer server) {
-        this.server = server;
+    private EmbeddedTomcat() {
     }
 
     /** The launcher of embedded Tomcats on platform threads. */
@@ -39,7 +38,8 @@ public final class EmbeddedTomcat implements ServletContainer {
         if (virtualThreads) {
             builder.connector("useVirtualThreads", "true");
         }
-        return new EmbeddedTomcat(builder.start());
+        TestServer server = builder.start();
+        return new ServletContainer(server.port(), server::isStopping, server::close);
     }
 
     /** The running Tomcat's version, e.g. {@code Apache Tomcat/11.0.29}. */
@@ -47,18 +47,8 @@ public final class EmbeddedTomcat implements ServletContainer {
         return org.apache.catalina.util.ServerInfo.getServerInfo();
     }
 
-    @Override
-    public int port() {
-        return server.port();
-    }
-
-    @Override
-    public boolean isStopping() {
-        return server.isStopping();
-    }
-
-    @Override
-    public void close() {
-        server.close();
+    /** Asserts that the Tomcat on the classpath is the one a test names, e.g. {@code "11."}. */
+    public static void assertVersion(String version) {
+        assertTrue(serverInfo().startsWith("Apache Tomcat/" + version), serverInfo());
     }
 }

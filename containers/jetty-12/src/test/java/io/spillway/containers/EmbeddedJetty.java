@@ -14,19 +14,14 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 
 /**
- * An embedded Jetty 12 with an ee10 (Servlet 6.0) context, the filter held by a
+ * Embedded Jetty 12s, each with an ee10 (Servlet 6.0) context, the filter held by a
  * {@link FilterHolder} with its init-params, and graceful shutdown as Jetty's documentation sets it
  * up (a {@link GracefulHandler} and a stop timeout). The connector's idle timeout is a minute, so
  * only the filter can explain an earlier cut-off.
  */
-final class EmbeddedJetty implements ServletContainer {
+final class EmbeddedJetty {
 
-    private final Server server;
-    private final ServerConnector connector;
-
-    private EmbeddedJetty(Server server, ServerConnector connector) {
-        this.server = server;
-        this.connector = connector;
+    private EmbeddedJetty() {
     }
 
     static ServletContainer start(Filter filter, Map<String, String> initParams, HttpServlet application)
@@ -72,21 +67,6 @@ final class EmbeddedJetty implements ServletContainer {
             server.stop();
             throw new IllegalStateException("the context did not start (filter init error?)");
         }
-        return new EmbeddedJetty(server, connector);
-    }
-
-    @Override
-    public int port() {
-        return connector.getLocalPort();
-    }
-
-    @Override
-    public boolean isStopping() {
-        return server.isStopping();
-    }
-
-    @Override
-    public void close() throws Exception {
-        server.stop();
+        return new ServletContainer(connector.getLocalPort(), server::isStopping, server::stop);
     }
 }

@@ -2,8 +2,9 @@ package io.spillway.containers;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spillway.containers.ContainerUnderTest.BlockedReads;
 import org.eclipse.jetty.util.Jetty;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The acceptance suite on embedded Jetty 12 ee10 (Servlet 6.0). Jetty's blocked read cannot be
@@ -12,18 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Jetty12AcceptanceTest extends ContainerAcceptanceSuite {
 
-    @BeforeAll
-    static void isJetty12() {
-        assertTrue(Jetty.VERSION.startsWith("12."), Jetty.VERSION);
-    }
-
-    @Override
-    protected ServletContainer.Launcher launcher() {
-        return EmbeddedJetty::start;
-    }
-
-    @Override
-    protected boolean wakesBlockedReads() {
-        return false;
-    }
+    @RegisterExtension
+    static final ContainerUnderTest JETTY_12 =
+            ContainerUnderTest.onPlatformThreads(EmbeddedJetty::start, BlockedReads.NOT_WOKEN,
+                    () -> assertTrue(Jetty.VERSION.startsWith("12."), Jetty.VERSION));
 }

@@ -1,8 +1,7 @@
 package io.spillway.containers;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.BeforeAll;
+import io.spillway.containers.ContainerUnderTest.BlockedReads;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The acceptance suite on Jetty 12 with a {@code VirtualThreadPool}: the slow-client guard, lock
@@ -13,23 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Jetty12VirtualThreadsAcceptanceTest extends ContainerAcceptanceSuite {
 
-    @BeforeAll
-    static void runsOnAJdkWithVirtualThreads() {
-        assertTrue(Runtime.version().feature() >= 21, "this test needs Java 21+, runs on " + Runtime.version());
-    }
-
-    @Override
-    protected ServletContainer.Launcher launcher() {
-        return EmbeddedJetty::startOnVirtualThreads;
-    }
-
-    @Override
-    protected boolean wakesBlockedReads() {
-        return false;
-    }
-
-    @Override
-    protected boolean onVirtualThreads() {
-        return true;
-    }
+    @RegisterExtension
+    static final ContainerUnderTest JETTY_12_ON_VIRTUAL_THREADS = ContainerUnderTest.onVirtualThreads(
+            EmbeddedJetty::startOnVirtualThreads, BlockedReads.NOT_WOKEN);
 }

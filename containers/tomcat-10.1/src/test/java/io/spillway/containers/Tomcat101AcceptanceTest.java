@@ -1,24 +1,13 @@
 package io.spillway.containers;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.BeforeAll;
+import io.spillway.containers.ContainerUnderTest.BlockedReads;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The acceptance suite on embedded Tomcat 10.1 (Servlet 6.0). */
 class Tomcat101AcceptanceTest extends ContainerAcceptanceSuite {
 
-    @BeforeAll
-    static void isTomcat101() {
-        assertTrue(EmbeddedTomcat.serverInfo().startsWith("Apache Tomcat/10.1."), EmbeddedTomcat.serverInfo());
-    }
-
-    @Override
-    protected ServletContainer.Launcher launcher() {
-        return EmbeddedTomcat::start;
-    }
-
-    @Override
-    protected boolean wakesBlockedReads() {
-        return true;
-    }
+    @RegisterExtension
+    static final ContainerUnderTest TOMCAT_10_1 =
+            ContainerUnderTest.onPlatformThreads(EmbeddedTomcat::start, BlockedReads.WOKEN,
+                    () -> EmbeddedTomcat.assertVersion("10.1."));
 }

@@ -1,24 +1,13 @@
 package io.spillway.containers;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.BeforeAll;
+import io.spillway.containers.ContainerUnderTest.BlockedReads;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The acceptance suite on embedded Tomcat 11 (Servlet 6.1). */
 class Tomcat11AcceptanceTest extends ContainerAcceptanceSuite {
 
-    @BeforeAll
-    static void isTomcat11() {
-        assertTrue(EmbeddedTomcat.serverInfo().startsWith("Apache Tomcat/11."), EmbeddedTomcat.serverInfo());
-    }
-
-    @Override
-    protected ServletContainer.Launcher launcher() {
-        return EmbeddedTomcat::start;
-    }
-
-    @Override
-    protected boolean wakesBlockedReads() {
-        return true;
-    }
+    @RegisterExtension
+    static final ContainerUnderTest TOMCAT_11 =
+            ContainerUnderTest.onPlatformThreads(EmbeddedTomcat::start, BlockedReads.WOKEN,
+                    () -> EmbeddedTomcat.assertVersion("11."));
 }

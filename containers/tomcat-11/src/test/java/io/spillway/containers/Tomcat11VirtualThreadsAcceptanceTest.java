@@ -1,8 +1,7 @@
 package io.spillway.containers;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.BeforeAll;
+import io.spillway.containers.ContainerUnderTest.BlockedReads;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The acceptance suite on Tomcat 11 with {@code useVirtualThreads=true}: the slow-client guard,
@@ -12,24 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class Tomcat11VirtualThreadsAcceptanceTest extends ContainerAcceptanceSuite {
 
-    @BeforeAll
-    static void runsOnAJdkWithVirtualThreads() {
-        assertTrue(Runtime.version().feature() >= 21, "this test needs Java 21+, runs on " + Runtime.version());
-        assertTrue(EmbeddedTomcat.serverInfo().startsWith("Apache Tomcat/11."), EmbeddedTomcat.serverInfo());
-    }
-
-    @Override
-    protected ServletContainer.Launcher launcher() {
-        return EmbeddedTomcat::startOnVirtualThreads;
-    }
-
-    @Override
-    protected boolean wakesBlockedReads() {
-        return true;
-    }
-
-    @Override
-    protected boolean onVirtualThreads() {
-        return true;
-    }
+    @RegisterExtension
+    static final ContainerUnderTest TOMCAT_11_ON_VIRTUAL_THREADS =
+            ContainerUnderTest.onVirtualThreads(EmbeddedTomcat::startOnVirtualThreads, BlockedReads.WOKEN,
+                    () -> EmbeddedTomcat.assertVersion("11."));
 }

@@ -93,8 +93,7 @@ class UploadPageIT {
         SeededFile file = SeededFile.create(work.resolve("files/large-200mib.bin"), 200 * MIB, 20_0001);
 
         Instant started = Instant.now();
-        choose(file);
-        waitFor(file, item -> "uploading".equals(item.get("state")) && percent(item) >= 40, "40% uploaded");
+        chooseAndAwaitUploaded(file, 40);
         screenshot("01-large-upload-in-progress");
         Map<String, Object> done = waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
         System.out.printf("200 MiB uploaded in %d ms%n", Duration.between(started, Instant.now()).toMillis());
@@ -156,16 +155,13 @@ class UploadPageIT {
     void serverKilledMidUpload_thePageRetriesAndResumes_andTheDigestMatches() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/killed-200mib.bin"), 200 * MIB, 4_0001);
 
-        choose(file);
-        waitFor(file, item -> "uploading".equals(item.get("state")) && percent(item) >= 25, "25% uploaded");
+        chooseAndAwaitUploaded(file, 25);
         tomcat.kill();
         Map<String, Object> retrying = waitFor(file, item -> "retrying".equals(item.get("state")), "the page to notice");
         System.out.printf("tomcat killed at %s%%: %s%n", retrying.get("percent"), retrying.get("status"));
         screenshot("04-server-killed-retrying");
         tomcat.start();
-        Map<String, Object> done = waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
-
-        long resumedFrom = Long.parseLong((String) done.get("resumedFrom"));
+        long resumedFrom = awaitDoneResumedFrom(file);
         assertTrue(resumedFrom > 0 && resumedFrom < file.size(),
                 "the upload resumed from what the server kept, not from 0: " + resumedFrom);
         Map<String, Object> stored = storedFile(file.name());
@@ -179,16 +175,13 @@ class UploadPageIT {
     void pageReloadedMidUpload_choosingTheSameFileResumesIt() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/reloaded-120mib.bin"), 120 * MIB, 5_0001);
 
-        choose(file);
-        waitFor(file, item -> "uploading".equals(item.get("state")) && percent(item) >= 30, "30% uploaded");
+        chooseAndAwaitUploaded(file, 30);
         chrome.navigate().refresh();
         WebElement pending = chrome.findElement(By.id("pending"));
         waitUntil(() -> pending.isDisplayed() && pending.getText().contains(file.name()), "the unfinished upload listed");
         screenshot("06-reloaded-unfinished-upload-listed");
         choose(file);
-        Map<String, Object> done = waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
-
-        long resumedFrom = Long.parseLong((String) done.get("resumedFrom"));
+        long resumedFrom = awaitDoneResumedFrom(file);
         assertTrue(resumedFrom >= 30 * file.size() / 100 - 5 * MIB && resumedFrom < file.size(),
                 "the upload resumed where the reload cut it: " + resumedFrom);
         assertEquals(file.sha256(), storedFile(file.name()).get("sha256"));
@@ -200,17 +193,14 @@ class UploadPageIT {
     void pauseAndResume_continuesFromWhatTheServerHas() throws Exception {
         SeededFile file = SeededFile.create(work.resolve("files/paused-80mib.bin"), 80 * MIB, 6_0001);
 
-        choose(file);
-        waitFor(file, item -> "uploading".equals(item.get("state")) && percent(item) >= 20, "20% uploaded");
+        chooseAndAwaitUploaded(file, 20);
         button(file, "pause").click();
         Map<String, Object> paused = waitFor(file, item -> "paused".equals(item.get("state")), "the pause");
         Thread.sleep(1000);
         assertEquals(paused.get("percent"), item(file).get("percent"), "nothing moves while paused");
         screenshot("07-paused");
         button(file, "resume").click();
-        Map<String, Object> done = waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
-
-        long resumedFrom = Long.parseLong((String) done.get("resumedFrom"));
+        long resumedFrom = awaitDoneResumedFrom(file);
         assertTrue(resumedFrom >= 15 * file.size() / 100, "resumed from what the server had: " + resumedFrom);
         assertEquals(file.sha256(), storedFile(file.name()).get("sha256"));
     }
@@ -275,6 +265,19 @@ class UploadPageIT {
     private void choose(SeededFile file) {
         removeFinishedUploads();
         chrome.findElement(By.id("file-input")).sendKeys(file.path().toAbsolutePath().toString());
+    }
+
+    /** Chooses the file and waits until at least {@code atLeast}% of it is uploaded. */
+    private void chooseAndAwaitUploaded(SeededFile file, int atLeast) {
+        choose(file);
+        waitFor(file, item -> "uploading".equals(item.get("state")) && percent(item) >= atLeast,
+                atLeast + "% uploaded");
+    }
+
+    /** Waits for the file's upload to finish; returns the offset the page says it resumed from. */
+    private long awaitDoneResumedFrom(SeededFile file) {
+        Map<String, Object> done = waitFor(file, item -> "done".equals(item.get("state")), "the upload to finish");
+        return Long.parseLong((String) done.get("resumedFrom"));
     }
 
     /** Clicks Remove on every finished upload, as a person tidying the queue would. */

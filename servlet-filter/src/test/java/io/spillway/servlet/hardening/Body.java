@@ -37,6 +37,18 @@ final class Body {
         return new Body(boundary);
     }
 
+    /**
+     * A part flood: {@code count} fields named {@code f0}, {@code f1}, ... with {@code value}, then
+     * the closing delimiter.
+     */
+    static Body fieldFlood(int count, String value) {
+        Body body = create();
+        for (int i = 0; i < count; i++) {
+            body.field("f" + i, value);
+        }
+        return body.close();
+    }
+
     String boundary() {
         return boundary;
     }

@@ -17,8 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,10 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClientAbortTest {
 
-    private static final Targets TARGETS = new Targets();
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
     private static volatile CountDownLatch applicationEntered;
     private static volatile CountDownLatch applicationReleased;
-    private static final Targets SLOW_APPLICATION = new Targets(() -> new PartsEchoServlet() {
+    @RegisterExtension
+    static final Targets SLOW_APPLICATION = new Targets(() -> new PartsEchoServlet() {
         private static final long serialVersionUID = 1L;
 
         @Override
@@ -52,12 +54,6 @@ class ClientAbortTest {
     /** How a client goes away. */
     enum Abort { FIN, RST }
 
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-        SLOW_APPLICATION.close();
-    }
-
     static Stream<Arguments> aborts() {
         return Mode.all().flatMap(mode -> Stream.of(Abort.values()).flatMap(abort -> Stream.of(Framing.CONTENT_LENGTH,
                 Framing.CHUNKED).map(framing -> Arguments.of(mode, abort, framing))));
@@ -70,11 +66,10 @@ class ClientAbortTest {
         Target target = TARGETS.get(mode);
         Baseline baseline = target.baseline();
         boolean buffersWholeBody = mode.buffered() && framing == Framing.CONTENT_LENGTH;
-        try (RawHttpClient client = RawHttpClient.connect(target.port())) {
-            Body body = Body.create().field("a", "1").fileHead("doc", "abort.bin")
-                    .stream(() -> new GeneratedStream(21, DECLARED), DECLARED);
-            client.write(body.post("/upload").framing(framing).declaredLength(DECLARED).head());
-            sendSome(client, body.stream(), framing, 3 << 20);
+        Body body = Body.create().field("a", "1").fileHead("doc", "abort.bin")
+                .stream(() -> new GeneratedStream(21, DECLARED), DECLARED);
+        try (RawHttpClient client = connectAndSendSome(target, body.post("/upload").framing(framing)
+                .declaredLength(DECLARED), body, framing, 3 << 20)) {
             if (buffersWholeBody) {
                 awaitTrue("the reservation of the declared length", () -> target.filter().budget().reserved() == DECLARED);
             } else {
@@ -96,10 +91,9 @@ class ClientAbortTest {
         for (int i = 0; i < 12; i++) {
             Framing framing = random.nextBoolean() ? Framing.CONTENT_LENGTH : Framing.CHUNKED;
             long size = 1 + random.nextInt(4 << 20);
-            try (RawHttpClient client = RawHttpClient.connect(target.port())) {
-                Body body = Body.create().generatedFile("doc", "x.bin", i, size).close();
-                client.write(body.post("/upload").framing(framing).head());
-                sendSome(client, body.stream(), framing, random.nextInt((int) Math.min(body.length(), 1 << 20)));
+            Body body = Body.create().generatedFile("doc", "x.bin", i, size).close();
+            try (RawHttpClient client = connectAndSendSome(target, body.post("/upload").framing(framing), body, framing,
+                    random.nextInt((int) Math.min(body.length(), 1 << 20)))) {
                 abort(client, random.nextBoolean() ? Abort.FIN : Abort.RST);
             }
         }
@@ -126,6 +120,23 @@ class ClientAbortTest {
         }
         awaitTrue("the request thread to be freed", () -> target.server().busyThreads() == 0);
         baseline.assertRestored();
+    }
+
+    /**
+     * Connects to the target and sends the head of {@code request}, then the first {@code bytes}
+     * bytes of {@code body} framed as {@code framing}; returns the connection, still open.
+     */
+    private static RawHttpClient connectAndSendSome(Target target, RawHttpClient.Request request, Body body,
+                                                    Framing framing, long bytes) throws IOException {
+        RawHttpClient client = RawHttpClient.connect(target.port());
+        try {
+            client.write(request.head());
+            sendSome(client, body.stream(), framing, bytes);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
     }
 
     private static void sendSome(RawHttpClient client, InputStream body, Framing framing, long bytes) throws IOException {

@@ -30,9 +30,9 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -47,7 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClientConformanceTest {
 
-    private static final Targets TARGETS = new Targets();
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
     private static final long DOC_SIZE = 1_500_000;
     private static final String TITLE = "Grüße, “quoted” & 日本";
     private static final String DOC_NAME = "report 2024.bin";
@@ -73,11 +74,6 @@ class ClientConformanceTest {
         }
         notes = Files.write(files.resolve("notes.txt"), NOTES);
         Http.client();
-    }
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
     }
 
     static Stream<Arguments> clientsOnEveryMode() {

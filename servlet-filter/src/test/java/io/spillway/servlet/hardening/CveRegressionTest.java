@@ -34,10 +34,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,17 +52,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CveRegressionTest {
 
-    private static final Targets TARGETS = new Targets();
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
     /** Read-ahead a parser may do beyond the point of refusal: its buffer, twice, with room to spare. */
     private static final long READ_AHEAD = 256 << 10;
 
     @TempDir
     Path temp;
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-    }
 
     static Stream<Arguments> receivers() {
         return Stream.of(new FileUpload2Parser(), new FastMultipartParser()).flatMap(parser -> Stream.of(
@@ -91,14 +87,8 @@ class CveRegressionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.spillway.servlet.hardening.Mode#all")
     void cve_2023_24998_partFlood_overHttp(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
-        Body body = Body.create();
-        for (int i = 0; i < 10_000; i++) {
-            body.field("f" + i, "");
-        }
-        assertRefused(target.send(body.close().post("/upload")), 413, "more than maxParts 50 parts");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(Body.fieldFlood(10_000, "").post("/upload"), 413,
+                "more than maxParts 50 parts");
     }
 
     @DisplayName("CVE-2014-0050: a boundary longer than the parser's buffer is refused, never loops")
@@ -122,12 +112,9 @@ class CveRegressionTest {
     @MethodSource("io.spillway.servlet.hardening.Mode#all")
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void cve_2014_0050_boundaryLongerThanTheBuffer_overHttp(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
-        RawHttpClient.Response response = target.send(RawHttpClient.request("POST", "/upload")
-                .header("Content-Type", "multipart/form-data; boundary=" + "b".repeat(4100)).declaredLength(1L << 30));
-        assertRefused(response, 400, "multipart request without a valid boundary");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(RawHttpClient.request("POST", "/upload")
+                .header("Content-Type", "multipart/form-data; boundary=" + "b".repeat(4100)).declaredLength(1L << 30),
+                400, "multipart request without a valid boundary");
     }
 
     @DisplayName("CVE-2023-26048: a huge field without a file name is refused at maxFieldSize, whatever the memory")
@@ -137,8 +124,7 @@ class CveRegressionTest {
         long size = 200L << 20;
         Body body = Body.create().delimiter().text("Content-Disposition: form-data; name=\"big\"\r\n\r\n")
                 .stream(() -> new PatternStream(new byte[] {'f'}, size), size).text("\r\n").close();
-        long consumed = assertRefusedEarly(parser, allowance, body, 413, "maxFieldSize");
-        assertTrue(consumed <= Param.MAX_FIELD_SIZE.defaultValue() + READ_AHEAD, "consumed " + consumed);
+        assertRefusedWithin(parser, allowance, body, "maxFieldSize", Param.MAX_FIELD_SIZE.defaultValue());
     }
 
     @DisplayName("CVE-2025-48976: part headers are bounded by maxPartHeaderSize, one block or many lines")
@@ -149,8 +135,7 @@ class CveRegressionTest {
         Body lines = Body.create().delimiter().text("Content-Disposition: form-data; name=\"a\"\r\n")
                 .stream(() -> new PatternStream("X-Header: 0123456789\r\n".getBytes(StandardCharsets.US_ASCII), size), size)
                 .text("\r\nv\r\n").close();
-        long consumed = assertRefusedEarly(parser, allowance, lines, 413, "4096");
-        assertTrue(consumed <= Param.MAX_PART_HEADER_SIZE.defaultValue() + READ_AHEAD, "consumed " + consumed);
+        assertRefusedWithin(parser, allowance, lines, "4096", Param.MAX_PART_HEADER_SIZE.defaultValue());
         Body oneLine = Body.create().delimiter().text("Content-Disposition: form-data; name=\"a\"; x=\"")
                 .stream(() -> new PatternStream(new byte[] {'h'}, size), size).close();
         assertRefusedEarly(parser, allowance, oneLine, 413, "4096");
@@ -274,6 +259,16 @@ class CveRegressionTest {
         assertTrue(counted.count() < body.length() / 4, "stopped reading early: " + counted.count() + " of "
                 + body.length() + " bytes");
         return counted.count();
+    }
+
+    /**
+     * Like {@link #assertRefusedEarly} with 413, and the receiver read no further than {@code limit}
+     * plus the {@link #READ_AHEAD} a parser may do beyond it.
+     */
+    private void assertRefusedWithin(MultipartParser parser, long allowance, Body body, String reasonWord, long limit)
+            throws IOException {
+        long consumed = assertRefusedEarly(parser, allowance, body, 413, reasonWord);
+        assertTrue(consumed <= limit + READ_AHEAD, "consumed " + consumed);
     }
 
     /** Counts the bytes read through it. */

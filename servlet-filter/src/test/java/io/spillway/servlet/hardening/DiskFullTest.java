@@ -32,8 +32,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -194,26 +192,14 @@ class DiskFullTest {
 
     private static String digestOf(ReceivedPart part) throws IOException {
         try (InputStream in = part.content().open()) {
-            MessageDigest digest = GeneratedStream.sha256();
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(digest.digest());
+            return GeneratedStream.sha256Of(in);
         }
     }
 
     private static String sha256(Path file) throws IOException {
-        MessageDigest digest = GeneratedStream.sha256();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
+            return GeneratedStream.sha256Of(in);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** The echo application, which also keeps the part {@code doc} as {@code ?keep=name}. */

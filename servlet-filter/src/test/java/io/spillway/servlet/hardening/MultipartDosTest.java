@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,13 +35,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultipartDosTest {
 
-    private static final Targets TARGETS = new Targets();
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
     private static final String MAX_PARTS_REASON = "more than maxParts 50 parts";
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-    }
 
     static Stream<Mode> modes() {
         return Mode.all();
@@ -52,23 +48,14 @@ class MultipartDosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void partFlood_tenThousandTinyParts_is413AfterMaxParts(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
-        Body body = Body.create();
-        for (int i = 0; i < 10_000; i++) {
-            body.field("f" + i, "v");
-        }
-        assertRefused(target.send(body.close().post("/upload")), 413, MAX_PARTS_REASON);
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(Body.fieldFlood(10_000, "v").post("/upload"), 413,
+                MAX_PARTS_REASON);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void partFlood_nestedInOneMixedPart_is413AfterMaxParts(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
-        assertRefused(target.send(nestedFiles(10_000).post("/upload")), 413, MAX_PARTS_REASON);
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(nestedFiles(10_000).post("/upload"), 413, MAX_PARTS_REASON);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -88,35 +75,26 @@ class MultipartDosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void partHeaderBloat_manyLines_is413(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
         Body body = Body.create().delimiter().text("Content-Disposition: form-data; name=\"a\"\r\n");
         body.stream(() -> new PatternStream("X-Pad: 0123456789abcdef0123456789abcdef\r\n".getBytes(StandardCharsets.US_ASCII),
                 40L * 25_000), 40L * 25_000);
         body.text("\r\nv\r\n").close();
-        assertHeaderLimit(target.send(body.post("/upload")));
-        baseline.assertRestored();
+        assertRefusedAtTheHeaderLimit(mode, body);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void partHeaderBloat_oneEndlessLine_is413(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
         Body body = Body.create().delimiter().text("Content-Disposition: form-data; name=\"a\"; x=\"");
         body.stream(() -> new PatternStream(new byte[] {'a'}, 10L << 20), 10L << 20);
-        assertHeaderLimit(target.send(body.post("/upload")));
-        baseline.assertRestored();
+        assertRefusedAtTheHeaderLimit(mode, body);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void unterminatedHeaderBlock_atTheEndOfTheBody_is400(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
         Body body = Body.create().delimiter().text("Content-Disposition: form-data; name=\"a\"\r\n");
-        assertRefused(target.send(body.post("/upload")), 400, "");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(body.post("/upload"), 400, "");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -149,12 +127,9 @@ class MultipartDosTest {
     @MethodSource("badBoundaries")
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void badBoundary_is400_withoutWaitingForTheBody(Mode mode, String name, String contentType) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
-        RawHttpClient.Response response = target.send(RawHttpClient.request("POST", "/upload")
-                .header("Content-Type", contentType).declaredLength(100L << 20));
-        assertRefused(response, 400, "multipart request without a valid boundary");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(RawHttpClient.request("POST", "/upload")
+                .header("Content-Type", contentType).declaredLength(100L << 20), 400,
+                "multipart request without a valid boundary");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -264,31 +239,22 @@ class MultipartDosTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("framings")
     void missingClosingBoundary_is400_andThePartialFileIsDeleted(Mode mode, Framing framing) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
         Body body = Body.create().field("a", "1").fileHead("doc", "cut.bin")
                 .stream(() -> new GeneratedStream(71, 3_000_000), 3_000_000);
-        assertRefused(target.send(body.post("/upload").framing(framing)), 400, "");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(body.post("/upload").framing(framing), 400, "");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void delimiterWithoutAnotherPart_is400(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
         Body body = Body.create().generatedFile("doc", "a.bin", 72, 200_000).delimiter();
-        assertRefused(target.send(body.post("/upload")), 400, "");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(body.post("/upload"), 400, "");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void emptyBody_is400(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
-        assertRefused(target.send(Body.create().post("/upload")), 400, "");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(Body.create().post("/upload"), 400, "");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -397,11 +363,8 @@ class MultipartDosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("modes")
     void contentLengthShorterThanTheBody_is400(Mode mode) {
-        Target target = TARGETS.get(mode);
-        Baseline baseline = target.baseline();
         Body body = Body.create().generatedFile("doc", "a.bin", 75, 100_000).close();
-        assertRefused(target.send(body.post("/upload").declaredLength(body.length() - 100)), 400, "");
-        baseline.assertRestored();
+        TARGETS.get(mode).assertRefusedAndRestored(body.post("/upload").declaredLength(body.length() - 100), 400, "");
     }
 
     static Stream<Arguments> badFraming() {
@@ -427,9 +390,12 @@ class MultipartDosTest {
         baseline.assertRestored();
     }
 
-    /** Every parser words it its own way; the status and the subject are what matter. */
-    private static void assertHeaderLimit(RawHttpClient.Response response) {
-        assertRefused(response, 413, "");
+    /**
+     * Posts the body to the mode's target: refused with 413 at the part-header limit, the target
+     * restored. Every parser words it its own way; the status and the subject are what matter.
+     */
+    private static void assertRefusedAtTheHeaderLimit(Mode mode, Body body) {
+        RawHttpClient.Response response = TARGETS.get(mode).assertRefusedAndRestored(body.post("/upload"), 413, "");
         assertTrue(response.text().contains("header") && response.text().contains("4096"), response.text());
     }
 

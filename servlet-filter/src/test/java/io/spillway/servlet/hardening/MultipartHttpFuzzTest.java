@@ -8,7 +8,7 @@ import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.RawHttpClient.Framing;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Fuzzes multipart bodies through the whole stack: Tomcat, the filter on both routes with both
@@ -19,13 +19,9 @@ import org.junit.jupiter.api.AfterAll;
  */
 class MultipartHttpFuzzTest {
 
-    private static final Targets TARGETS = new Targets();
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
     private static final List<Mode> MODES = Mode.all().toList();
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-    }
 
     @FuzzTest(maxDuration = "5m")
     @DictionaryFile(resourcePath = "multipart.dict")

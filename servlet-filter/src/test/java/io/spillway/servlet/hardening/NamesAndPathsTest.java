@@ -19,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,13 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class NamesAndPathsTest {
 
-    private static final Targets TARGETS = new Targets(StorageInspectorServlet::new);
+    @RegisterExtension
+    static final Targets TARGETS = new Targets(StorageInspectorServlet::new);
     private static final String STORAGE_NAME = "spw-[0-9a-f]{32}\\.part";
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-    }
 
     private static Target inspecting(Mode mode) {
         return TARGETS.get(mode);

@@ -1,9 +1,9 @@
 package io.spillway.servlet.hardening;
 
 import io.spillway.servlet.testing.GeneratedStream;
+import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
+import java.io.UncheckedIOException;
 
 /** A stream repeating a byte pattern up to a length: pathological contents without arrays. */
 final class PatternStream extends InputStream {
@@ -19,14 +19,11 @@ final class PatternStream extends InputStream {
 
     /** The hex SHA-256 of the first {@code length} bytes of the repeated pattern. */
     static String sha256(byte[] pattern, long length) {
-        MessageDigest digest = GeneratedStream.sha256();
-        byte[] buffer = new byte[1 << 16];
-        PatternStream stream = new PatternStream(pattern, length);
-        int n;
-        while ((n = stream.read(buffer, 0, buffer.length)) > 0) {
-            digest.update(buffer, 0, n);
+        try {
+            return GeneratedStream.sha256Of(new PatternStream(pattern, length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     @Override

@@ -13,18 +13,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,12 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ResumableHardeningTest {
 
-    private static final Targets TARGETS = new Targets();
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-    }
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
 
     private static Target target() {
         return TARGETS.get(Mode.STREAMED, Map.of("maxFileSize", "16MB", "maxRequestSize", "16MB",
@@ -216,15 +210,9 @@ class ResumableHardeningTest {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path file : walk.filter(Files::isRegularFile)
                     .filter(p -> !LocalResumableStore.isEndingRecord(root.relativize(p))).toList()) {
-                MessageDigest digest = GeneratedStream.sha256();
                 try (InputStream in = Files.newInputStream(file)) {
-                    byte[] buffer = new byte[1 << 16];
-                    int n;
-                    while ((n = in.read(buffer)) > 0) {
-                        digest.update(buffer, 0, n);
-                    }
+                    files.put(root.relativize(file).toString(), GeneratedStream.sha256Of(in));
                 }
-                files.put(root.relativize(file).toString(), HexFormat.of().formatHex(digest.digest()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

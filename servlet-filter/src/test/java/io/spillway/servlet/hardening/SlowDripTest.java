@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * THREATS.md 22 on every mode: a client dripping one byte a second (with a Content-Length, and in
@@ -27,12 +27,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class SlowDripTest {
 
-    private static final Targets TARGETS = new Targets();
-
-    @AfterAll
-    static void stopTargets() {
-        TARGETS.close();
-    }
+    @RegisterExtension
+    static final Targets TARGETS = new Targets();
 
     @Test
     void drippingClients_areCutOffWith408_whileNormalUploadsComplete_onEveryMode() throws Exception {

@@ -1,7 +1,10 @@
 package io.spillway.servlet.hardening;
 
+import static io.spillway.servlet.testing.MemoryReadings.GIB;
+
 import io.spillway.core.memory.MemorySnapshot;
 import io.spillway.servlet.MemoryAwareUploadFilter;
+import io.spillway.servlet.testing.MemoryReadings;
 import io.spillway.servlet.testing.PartsEchoServlet;
 import io.spillway.servlet.testing.RawHttpClient;
 import io.spillway.servlet.testing.TestServer;
@@ -12,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -20,27 +22,19 @@ import java.util.Map;
  * A running embedded Tomcat with the Spillway filter on {@code /upload} in front of an
  * application servlet, a private temp directory and a fake memory probe (so that routing does
  * not depend on the machine the tests run on).
+ *
+ * @param server        the running Tomcat
+ * @param filter        the filter in it
+ * @param tempDirectory the filter's temp directory, deleted on {@link #close()}
  */
-final class Target implements AutoCloseable {
+record Target(TestServer server, MemoryAwareUploadFilter filter, Path tempDirectory) implements AutoCloseable {
 
-    static final long GIB = 1L << 30;
     /** Plenty of memory: 7.5 GiB heap headroom, so only the configuration decides the route. */
     static final MemorySnapshot PLENTY = memory(GIB / 2, 8 * GIB);
 
-    private final TestServer server;
-    private final MemoryAwareUploadFilter filter;
-    private final Path tempDirectory;
-
-    private Target(TestServer server, MemoryAwareUploadFilter filter, Path tempDirectory) {
-        this.server = server;
-        this.filter = filter;
-        this.tempDirectory = tempDirectory;
-    }
-
     /** A heap reading with {@code heapUsed} of {@code heapMax} in use and 8 GiB of physical memory free. */
     static MemorySnapshot memory(long heapUsed, long heapMax) {
-        return new MemorySnapshot(heapUsed, heapMax, 16 * GIB, 8 * GIB, MemorySnapshot.NO_LIMIT,
-                MemorySnapshot.NO_LIMIT, Instant.now());
+        return MemoryReadings.heap(heapUsed, heapMax);
     }
 
     /** Starts a target; {@code params} override the defaults of the hardening suite. */
@@ -60,18 +54,6 @@ final class Target implements AutoCloseable {
 
     static Target start(Path tempDirectory, Map<String, String> params) {
         return start(tempDirectory, params, new PartsEchoServlet(), PLENTY);
-    }
-
-    MemoryAwareUploadFilter filter() {
-        return filter;
-    }
-
-    TestServer server() {
-        return server;
-    }
-
-    Path tempDirectory() {
-        return tempDirectory;
     }
 
     int port() {
@@ -100,6 +82,19 @@ final class Target implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Sends a raw request that must be refused: exactly {@code status}, a reason starting with
+     * {@code reason}, no stack trace; then temp files, descriptors and the budget must be back
+     * where they were before it (see {@link #baseline()}). Returns the refusal.
+     */
+    RawHttpClient.Response assertRefusedAndRestored(RawHttpClient.Request request, int status, String reason) {
+        Baseline baseline = baseline();
+        RawHttpClient.Response response = send(request);
+        Responses.assertRefused(response, status, reason);
+        baseline.assertRestored();
+        return response;
     }
 
     /** Files the storage made that are still in the temp directory. */

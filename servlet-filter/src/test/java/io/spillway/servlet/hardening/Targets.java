@@ -10,12 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Targets started on first use and kept for the test class (Tomcat takes a while to start), one per
- * mode and parameter set. Close it in {@code @AfterAll}.
+ * mode and parameter set. Registered as a static extension, it closes them after the class's last
+ * test, so that no test class writes its own {@code @AfterAll} for them.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final Targets TARGETS = new Targets();
+ * }</pre>
  */
-final class Targets implements AutoCloseable {
+final class Targets implements AutoCloseable, AfterAllCallback {
 
     private final Map<String, Target> started = new LinkedHashMap<>();
     private final Supplier<HttpServlet> application;
@@ -57,6 +65,11 @@ final class Targets implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.internal.json.Json;
 import io.spillway.servlet.protocol.AssembledRequest;
+import io.spillway.servlet.testing.ContentRangeSlices;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.TestServer;
@@ -28,10 +29,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,26 +46,9 @@ class ContentRangeHttpTest {
     @TempDir
     static Path tempDir;
 
-    private static ResumableServer server;
-    private static RecordingServlet app;
-
-    @BeforeAll
-    static void start() {
-        app = new RecordingServlet();
-        server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(), "maxFileSize", "100MB",
-                "maxRequestSize", "100MB", "diskReserve", "0", "stalledUploadTimeout", "1s"), app);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws Exception {
-        assertEquals(Map.of(), Disk.awaitEmpty(tempDir), "every test finishes or abandons nothing on disk");
-        app.deliveries.clear();
-    }
+    @RegisterExtension
+    static final SharedResumableServer server = new SharedResumableServer(() -> tempDir, "1s",
+            "every test finishes or abandons nothing on disk");
 
     @Test
     void shuffledFiveMegabyteSlices_withOneRetransmission_reachTheApplicationAsOnePart() throws Exception {
@@ -88,7 +70,7 @@ class ContentRangeHttpTest {
                 "size", (long) file.length, "sha256", Disk.sha256(file, 0, file.length))), delivered.get("parts"));
         assertEquals(AssembledRequest.CONTENT_TYPE, delivered.get("contentType"));
         assertNull(delivered.get("contentRange"), "the application never sees a chunk");
-        assertEquals(1, app.deliveries.size());
+        assertEquals(1, server.app.deliveries.size());
     }
 
     @Test
@@ -123,7 +105,7 @@ class ContentRangeHttpTest {
             assertEquals(before, Disk.snapshot(tempDir), header);
         }
         assertEquals(8L, Json.parseObject(Http.send(query(id, 13).build()).body()).get("received"));
-        assertEquals(0, app.deliveries.size());
+        assertEquals(0, server.app.deliveries.size());
         forget(id);
     }
 
@@ -148,11 +130,9 @@ class ContentRangeHttpTest {
     void totalChangedMidway_is409_andChangesNothing() throws Exception {
         byte[] file = GeneratedStream.bytes(6, 1000);
         String id = begin(file, 100);
-        Map<String, String> before = Disk.snapshot(tempDir);
-        HttpResponse<String> refused = Http.send(raw(id, "POST", "bytes 100-199/2000", new byte[100]).build());
-        assertEquals(409, refused.statusCode());
+        HttpResponse<String> refused = sendRefusedWithoutChange(409, raw(id, "POST", "bytes 100-199/2000",
+                new byte[100]));
         assertEquals("total length changed from 1000 to 2000\n", refused.body());
-        assertEquals(before, Disk.snapshot(tempDir));
         forget(id);
     }
 
@@ -160,13 +140,10 @@ class ContentRangeHttpTest {
     void overlappingChunkWithOtherBytes_is409_sameBytesAreIdempotent() throws Exception {
         byte[] file = GeneratedStream.bytes(7, 1000);
         String id = begin(file, 600);
-        Map<String, String> before = Disk.snapshot(tempDir);
         byte[] other = file.clone();
         other[550] ^= 0x55;
-        HttpResponse<String> refused = Http.send(chunk(id, other, 500, 1000).build());
-        assertEquals(409, refused.statusCode(), refused.body());
+        HttpResponse<String> refused = sendRefusedWithoutChange(409, chunk(id, other, 500, 1000));
         assertEquals("bytes 500-599 differ from the bytes already received\n", refused.body());
-        assertEquals(before, Disk.snapshot(tempDir));
         assertEquals(200, Http.send(chunk(id, file, 0, 600).build()).statusCode());
         HttpResponse<String> done = Http.send(chunk(id, file, 500, 1000).build());
         assertEquals(Disk.sha256(file, 0, file.length), part(done).get("sha256"));
@@ -176,14 +153,14 @@ class ContentRangeHttpTest {
     void chunkAfterCompletion_is409() throws Exception {
         byte[] file = GeneratedStream.bytes(8, 1000);
         String id = begin(file, 1000);
-        assertEquals(1, app.deliveries.size());
+        assertEquals(1, server.app.deliveries.size());
         assertEquals(Map.of(), Disk.awaitEmpty(tempDir));
         HttpResponse<String> late = Http.send(chunk(id, file, 0, 1000).build());
         assertEquals(409, late.statusCode());
         assertEquals("upload is already complete\n", late.body());
         HttpResponse<String> status = Http.send(query(id, 1000).build());
         assertEquals(true, Json.parseObject(status.body()).get("complete"));
-        assertEquals(1, app.deliveries.size());
+        assertEquals(1, server.app.deliveries.size());
     }
 
     @Test
@@ -196,7 +173,7 @@ class ContentRangeHttpTest {
         Map<String, Object> status = Json.parseObject(Http.send(query(id, 10_000).build()).body());
         assertEquals(4999L, status.get("received"));
         assertEquals(false, status.get("complete"));
-        assertEquals(0, app.deliveries.size());
+        assertEquals(0, server.app.deliveries.size());
         forget(id);
     }
 
@@ -221,7 +198,7 @@ class ContentRangeHttpTest {
             }
         }
         assertEquals(1, delivered);
-        assertEquals(1, app.deliveries.size());
+        assertEquals(1, server.app.deliveries.size());
         assertTrue(Set.of(400, 409).containsAll(others), "superseded or already complete: " + others);
     }
 
@@ -241,7 +218,7 @@ class ContentRangeHttpTest {
             assertEquals(200, retry.statusCode(), "the first retry succeeds: " + retry.body());
             assertEquals(Disk.sha256(file, 0, file.length), part(retry).get("sha256"));
         }
-        assertEquals(1, app.deliveries.size());
+        assertEquals(1, server.app.deliveries.size());
     }
 
     @Test
@@ -383,15 +360,7 @@ class ContentRangeHttpTest {
     }
 
     private static HttpRequest.Builder chunk(String id, byte[] file, int from, int to) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(server.uri("/upload"))
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"big.bin\"")
-                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from));
-        if (id != null) {
-            builder.header("Upload-Id", id);
-        }
-        return builder;
+        return new ContentRangeSlices(server.uri("/upload"), "POST", "big.bin", file).request(id, from, to);
     }
 
     private static HttpRequest.Builder raw(String id, String method, String contentRange, byte[] body) {
@@ -407,6 +376,18 @@ class ContentRangeHttpTest {
     private static HttpRequest.Builder query(String id, long total) {
         return HttpRequest.newBuilder(server.uri("/upload")).header("Content-Range", "bytes */" + total)
                 .header("Upload-Id", id).PUT(HttpRequest.BodyPublishers.noBody());
+    }
+
+    /**
+     * Sends {@code request} and asserts that it is refused with {@code status} and that the temp
+     * directory is as it was before; returns the refusal.
+     */
+    private static HttpResponse<String> sendRefusedWithoutChange(int status, HttpRequest.Builder request) {
+        Map<String, String> before = Disk.snapshot(tempDir);
+        HttpResponse<String> refused = Http.send(request.build());
+        assertEquals(status, refused.statusCode(), refused.body());
+        assertEquals(before, Disk.snapshot(tempDir));
+        return refused;
     }
 
     /** Sends the first {@code bytes} bytes of the file and returns the upload id. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.internal.json.Json;
+import io.spillway.servlet.testing.ContentRangeSlices;
 import io.spillway.servlet.testing.ForkedServer;
 import io.spillway.servlet.testing.ForkedServerMain;
 import io.spillway.servlet.testing.GeneratedStream;
@@ -111,15 +112,8 @@ class CrashRecoveryTest {
     private static HttpResponse<String> send(ForkedServer server, String id, byte[] file, int slice) {
         int from = slice * SLICE;
         int to = Math.min(file.length, from + SLICE);
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.uri("/upload"))
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"crash.bin\"")
-                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from));
-        if (id != null) {
-            request.header("Upload-Id", id);
-        }
-        HttpResponse<String> response = Http.send(request.build());
+        HttpResponse<String> response = new ContentRangeSlices(server.uri("/upload"), "POST", "crash.bin", file)
+                .send(id, from, to);
         assertEquals(200, response.statusCode(), response.body());
         return response;
     }

@@ -3,6 +3,7 @@ package io.spillway.servlet.resumable;
 import static org.awaitility.Awaitility.await;
 
 import io.spillway.core.storage.LocalResumableStore;
+import io.spillway.servlet.testing.GeneratedStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -100,20 +101,12 @@ final class Disk {
 
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                md.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
+            return GeneratedStream.sha256Of(in);
         } catch (IOException e) {
             if (!Files.exists(file)) {
                 return "deleted";
             }
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.core.internal.json.Json;
+import io.spillway.servlet.testing.ContentRangeSlices;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
 import io.spillway.servlet.testing.RecordingServlet;
@@ -96,14 +97,6 @@ class LateRequestAfterRestartTest {
     }
 
     private static HttpRequest slice(ResumableServer server, String id, byte[] file, int from, int to) {
-        HttpRequest.Builder put = HttpRequest.newBuilder(server.uri("/upload"))
-                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length)
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"late.bin\"")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from));
-        if (id != null) {
-            put.header("Upload-Id", id);
-        }
-        return put.build();
+        return new ContentRangeSlices(server.uri("/upload"), "PUT", "late.bin", file).request(id, from, to).build();
     }
 }

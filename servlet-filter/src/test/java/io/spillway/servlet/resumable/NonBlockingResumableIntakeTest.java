@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spillway.servlet.MemoryAwareUploadFilter;
+import io.spillway.servlet.testing.ContentRangeSlices;
 import io.spillway.servlet.testing.CuttingProxy;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.Http;
@@ -14,13 +15,11 @@ import io.spillway.servlet.testing.RawClient;
 import io.spillway.servlet.testing.RecordingServlet;
 import io.spillway.servlet.testing.TestServer;
 import io.spillway.servlet.testing.TusUploads;
-import io.tus.java.client.TusClient;
 import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -155,13 +154,7 @@ class NonBlockingResumableIntakeTest {
     }
 
     private static TusUploader uploader(CuttingProxy proxy, TusURLMemoryStore urls) throws Exception {
-        TusClient client = new TusClient();
-        client.setUploadCreationURL(new URL("http://127.0.0.1:" + proxy.port() + "/upload"));
-        client.enableResuming(urls);
-        TusUploader uploader = client.resumeOrCreateUpload(source());
-        uploader.setChunkSize(256 << 10);
-        uploader.setRequestPayloadSize(PAYLOAD);
-        return uploader;
+        return TusUploads.resumingClientAt(proxy.port(), urls).resumeOrCreateUpload(source());
     }
 
     /** A first client whose upload {@code interruption} breaks off in its third request. */
@@ -169,22 +162,15 @@ class NonBlockingResumableIntakeTest {
             throws Exception {
         interruption.run();
         TusUploader first = uploader(proxy, urls);
-        assertThrows(IOException.class, () -> sendAll(first));
+        assertThrows(IOException.class, () -> TusUploads.sendRest(first, PAYLOAD));
     }
 
     /** A fresh client resumes and sends the rest; returns the offset it resumed from. */
     private static long finishWithAFreshClient(CuttingProxy proxy, TusURLMemoryStore urls) throws Exception {
         TusUploader fresh = uploader(proxy, urls);
         long resumedAt = fresh.getOffset();
-        sendAll(fresh);
+        TusUploads.sendRest(fresh, PAYLOAD);
         return resumedAt;
-    }
-
-    private static void sendAll(TusUploader uploader) throws Exception {
-        while (uploader.uploadChunk() > -1) {
-            // requests of 5 MiB
-        }
-        uploader.finish();
     }
 
     private String createTusUpload(long length) {
@@ -196,15 +182,7 @@ class NonBlockingResumableIntakeTest {
     }
 
     private HttpResponse<String> slice(String id, byte[] file, int from, int to) {
-        HttpRequest.Builder put = HttpRequest.newBuilder(server.uri("/upload"))
-                .header("Content-Range", "bytes " + from + "-" + (to - 1) + "/" + file.length)
-                .header("Content-Type", "application/octet-stream")
-                .header("Content-Disposition", "attachment; filename=\"slices.bin\"")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(file, from, to - from));
-        if (id != null) {
-            put.header("Upload-Id", id);
-        }
-        return Http.send(put.build());
+        return new ContentRangeSlices(server.uri("/upload"), "PUT", "slices.bin", file).send(id, from, to);
     }
 
     private void assertDeliveredOnce() {

@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.Principal;
 import java.util.Map;
 
@@ -28,6 +29,15 @@ final class ResumableServer implements AutoCloseable {
 
     private ResumableServer(TestServer server) {
         this.server = server;
+    }
+
+    /**
+     * A server for the real clients' tests, its filter in {@code tempDirectory} with room for their
+     * files: 100MB a file and a request, no disk reserve.
+     */
+    static ResumableServer startForClients(Path tempDirectory, HttpServlet application) {
+        return start(Map.of("tempDirectory", tempDirectory.toString(), "maxFileSize", "100MB",
+                "maxRequestSize", "100MB", "diskReserve", "0"), application);
     }
 
     static ResumableServer start(Map<String, String> initParams, HttpServlet application) {

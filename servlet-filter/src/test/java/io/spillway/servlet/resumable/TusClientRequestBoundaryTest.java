@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.spillway.servlet.testing.GeneratedStream;
 import io.spillway.servlet.testing.RecordingServlet;
 import io.spillway.servlet.testing.TusUploads;
-import io.tus.java.client.TusClient;
 import io.tus.java.client.TusUploader;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,19 +28,12 @@ class TusClientRequestBoundaryTest {
     @Test
     void fileEndingAtARequestBoundary_completesOnTheFirstTry() throws Exception {
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app)) {
-            TusClient client = new TusClient();
-            client.setUploadCreationURL(new URL("http://127.0.0.1:" + server.port() + "/upload"));
-            TusUploader uploader = client.createUpload(TusUploads.generated(SEED, SIZE, "even.bin", "application/x-test"));
-            uploader.setChunkSize(256 << 10);
-            uploader.setRequestPayloadSize(5 << 20);
-            while (uploader.uploadChunk() > -1) {
-                // two full requests, then the client's empty one
-            }
-            uploader.finish();
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app)) {
+            TusUploader uploader = TusUploads.clientAt(server.port())
+                    .createUpload(TusUploads.generated(SEED, SIZE, "even.bin", "application/x-test"));
+            long reached = TusUploads.sendRest(uploader, 5 << 20); // two full requests, then the client's empty one
 
-            assertEquals(SIZE, uploader.getOffset());
+            assertEquals(SIZE, reached);
             assertEquals(1, app.deliveries.size());
             assertEquals(List.of(Map.of("name", "file", "fileName", "even.bin", "contentType", "application/x-test",
                     "size", SIZE, "sha256", GeneratedStream.sha256Of(SEED, SIZE))), app.deliveries.peek().get("parts"));

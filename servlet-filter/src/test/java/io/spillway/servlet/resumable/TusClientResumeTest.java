@@ -17,7 +17,6 @@ import io.tus.java.client.TusURLMemoryStore;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,23 +43,14 @@ class TusClientResumeTest {
     @Test
     void interruptedUpload_resumes_andTheApplicationReceivesTheWholeFile() throws Exception {
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app);
              CuttingProxy proxy = new CuttingProxy(server.port())) {
-            TusClient client = new TusClient();
-            client.setUploadCreationURL(new URL("http://127.0.0.1:" + proxy.port() + "/upload"));
-            client.enableResuming(new TusURLMemoryStore());
+            TusClient client = TusUploads.resumingClientAt(proxy.port(), new TusURLMemoryStore());
 
             proxy.armAfter(4L * PAYLOAD + PAYLOAD / 2);
             TusUploader first = client.resumeOrCreateUpload(source());
-            first.setChunkSize(256 << 10);
-            first.setRequestPayloadSize(PAYLOAD);
-            assertThrows(IOException.class, () -> {
-                while (first.uploadChunk() > -1) {
-                    // the proxy cuts the fifth request in its middle
-                }
-                first.finish();
-            });
+            // the proxy cuts the fifth request in its middle
+            assertThrows(IOException.class, () -> TusUploads.sendRest(first, PAYLOAD));
             assertTrue(proxy.didCut());
             assertEquals(0, app.deliveries.size());
 
@@ -70,12 +60,7 @@ class TusClientResumeTest {
                 protected void makeAttempt() throws ProtocolException, IOException {
                     TusUploader uploader = client.resumeOrCreateUpload(source());
                     resumedAt.compareAndSet(-1, uploader.getOffset());
-                    uploader.setChunkSize(256 << 10);
-                    uploader.setRequestPayloadSize(PAYLOAD);
-                    while (uploader.uploadChunk() > -1) {
-                        // upload the rest
-                    }
-                    uploader.finish();
+                    TusUploads.sendRest(uploader, PAYLOAD);
                 }
             };
             executor.setDelays(new int[] {200, 500, 1000, 2000});
@@ -99,30 +84,18 @@ class TusClientResumeTest {
     @Test
     void droppedConnectionTheServerDoesNotNotice_aFreshClientResumesAtOnce() throws Exception {
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app);
              CuttingProxy proxy = new CuttingProxy(server.port())) {
             TusURLMemoryStore urls = new TusURLMemoryStore();
             proxy.armStallAfter(2L * PAYLOAD + PAYLOAD / 2);
             TusUploader first = newClient(proxy, urls).resumeOrCreateUpload(source(DROP_SIZE));
-            first.setChunkSize(256 << 10);
-            first.setRequestPayloadSize(PAYLOAD);
-            assertThrows(IOException.class, () -> {
-                while (first.uploadChunk() > -1) {
-                    // the proxy drops the third request in its middle
-                }
-                first.finish();
-            });
+            // the proxy drops the third request in its middle
+            assertThrows(IOException.class, () -> TusUploads.sendRest(first, PAYLOAD));
             assertTrue(proxy.didCut());
 
             TusUploader fresh = newClient(proxy, urls).resumeOrCreateUpload(source(DROP_SIZE));
             long resumedAt = fresh.getOffset();
-            fresh.setChunkSize(256 << 10);
-            fresh.setRequestPayloadSize(PAYLOAD);
-            while (fresh.uploadChunk() > -1) {
-                // upload the rest
-            }
-            fresh.finish();
+            TusUploads.sendRest(fresh, PAYLOAD);
 
             assertTrue(resumedAt >= 2L * PAYLOAD && resumedAt < 3L * PAYLOAD,
                     "resumed from the offset the stalled request settled on: " + resumedAt);
@@ -134,10 +107,7 @@ class TusClientResumeTest {
     }
 
     private static TusClient newClient(CuttingProxy proxy, TusURLMemoryStore urls) throws IOException {
-        TusClient client = new TusClient();
-        client.setUploadCreationURL(new URL("http://127.0.0.1:" + proxy.port() + "/upload"));
-        client.enableResuming(urls);
-        return client;
+        return TusUploads.resumingClientAt(proxy.port(), urls);
     }
 
     private static TusUpload source() {

@@ -25,10 +25,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,26 +41,8 @@ class TusHttpTest {
     @TempDir
     static Path tempDir;
 
-    private static ResumableServer server;
-    private static RecordingServlet app;
-
-    @BeforeAll
-    static void start() {
-        app = new RecordingServlet();
-        server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(), "maxFileSize", "100MB",
-                "maxRequestSize", "100MB", "diskReserve", "0", "stalledUploadTimeout", "30s"), app);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    @AfterEach
-    void nothingLeftBehind() throws Exception {
-        assertEquals(Map.of(), Disk.awaitEmpty(tempDir));
-        app.deliveries.clear();
-    }
+    @RegisterExtension
+    static final SharedResumableServer server = new SharedResumableServer(() -> tempDir, "30s");
 
     @Test
     void options_advertisesTheProtocol() {
@@ -107,7 +87,7 @@ class TusHttpTest {
         assertEquals("1.0.0", header(last, "Tus-Resumable"));
         assertEquals(List.of(Map.of("name", "file", "fileName", "report.pdf", "contentType", "application/pdf",
                 "size", 100_000L, "sha256", Disk.sha256(file, 0, file.length))), Json.parseObject(last.body()).get("parts"));
-        assertEquals(1, app.deliveries.size());
+        assertEquals(1, server.app.deliveries.size());
     }
 
     @Test

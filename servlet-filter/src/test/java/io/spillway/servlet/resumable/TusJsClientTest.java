@@ -46,8 +46,7 @@ class TusJsClientTest {
     void droppedConnection_aNewUploadResumesAtOnce_andTheApplicationGetsTheFile(String protocol) throws Exception {
         requireClient();
         RecordingServlet app = new RecordingServlet();
-        try (ResumableServer server = ResumableServer.start(Map.of("tempDirectory", tempDir.toString(),
-                "maxFileSize", "100MB", "maxRequestSize", "100MB", "diskReserve", "0"), app);
+        try (ResumableServer server = ResumableServer.startForClients(tempDir, app);
              CuttingProxy proxy = new CuttingProxy(server.port())) {
             proxy.armStallAfter(CHUNK + CHUNK / 2);
             Map<String, Object> result = run("http://127.0.0.1:" + proxy.port() + "/upload", protocol);

@@ -1,5 +1,6 @@
 package io.spillway.servlet.testing;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,6 +37,20 @@ public final class GeneratedStream extends InputStream {
             // digesting while reading
         }
         return stream.hex();
+    }
+
+    /**
+     * The hex SHA-256 of all that {@code in} gives, read to its end; for the servlets and checks
+     * that digest what arrived, so that they compare with {@link #sha256Of(long, long)}.
+     */
+    public static String sha256Of(InputStream in) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     /** The bytes for {@code seed} as an array (small payloads only). */

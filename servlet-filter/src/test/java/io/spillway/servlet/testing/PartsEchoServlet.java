@@ -9,9 +9,7 @@ import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,14 +67,8 @@ public class PartsEchoServlet extends HttpServlet {
     }
 
     static String digest(Part part) throws IOException {
-        MessageDigest sha = GeneratedStream.sha256();
-        byte[] buffer = new byte[1 << 16];
         try (InputStream in = part.getInputStream()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                sha.update(buffer, 0, n);
-            }
+            return GeneratedStream.sha256Of(in);
         }
-        return HexFormat.of().formatHex(sha.digest());
     }
 }

@@ -1,10 +1,8 @@
 package io.spillway.spring.boot.app;
 
+import io.spillway.servlet.testing.GeneratedStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -48,15 +46,7 @@ public class UploadApplication {
 
         private static String sha256(MultipartFile file) throws IOException {
             try (InputStream in = file.getInputStream()) {
-                MessageDigest digest = MessageDigest.getInstance("SHA-256");
-                byte[] buffer = new byte[1 << 16];
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    digest.update(buffer, 0, n);
-                }
-                return HexFormat.of().formatHex(digest.digest());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
+                return GeneratedStream.sha256Of(in);
             }
         }
     }
