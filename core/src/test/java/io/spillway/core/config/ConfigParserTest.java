@@ -140,52 +140,52 @@ class ConfigParserTest {
     }
 
     @ParameterizedTest(name = "{0}=''{1}''")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "tempDirectory       | relative/dir | tempDirectory must be an absolute path: 'relative/dir'; example: tempDirectory=/var/tmp/spillway",
-            "tempDirectory       | \"   \"      | tempDirectory value was set to '   ', which is not valid; example: tempDirectory=/var/tmp/spillway",
-            "maxFileSize         | lots         | maxFileSize value was set to 'lots', which is not valid; example: maxFileSize=4GB",
-            "maxFileSize         | -1           | maxFileSize value was set to '-1', which is not valid; example: maxFileSize=4GB",
-            "maxFileSize         | 0            | maxFileSize must be at least 1: '0'; example: maxFileSize=4GB",
-            "maxRequestSize      | 10XB         | maxRequestSize value was set to '10XB', which is not valid; example: maxRequestSize=4GB",
-            "maxRequestSize      | 0            | maxRequestSize must be at least 1: '0'; example: maxRequestSize=4GB",
-            "maxParts            | many         | maxParts value was set to 'many', which is not valid; example: maxParts=50",
-            "maxParts            | 10KB         | maxParts value was set to '10KB', which is not valid; example: maxParts=50",
-            "maxParts            | 99999999999  | maxParts value was set to '99999999999', which is not valid; example: maxParts=50",
-            "maxParts            | 0            | maxParts must be at least 1: '0'; example: maxParts=50",
-            "maxParts            | -3           | maxParts must be at least 1: '-3'; example: maxParts=50",
-            "maxFieldSize        | 1 meg        | maxFieldSize value was set to '1 meg', which is not valid; example: maxFieldSize=1MB",
-            "maxPartHeaderSize   | 63           | maxPartHeaderSize must be between 64 and 1MB: '63'; example: maxPartHeaderSize=4KB",
-            "maxPartHeaderSize   | 2MB          | maxPartHeaderSize must be between 64 and 1MB: '2MB'; example: maxPartHeaderSize=4KB",
-            "maxPartHeaderSize   | big          | maxPartHeaderSize value was set to 'big', which is not valid; example: maxPartHeaderSize=4KB",
-            "inMemoryThreshold   | 10 mega      | inMemoryThreshold value was set to '10 mega', which is not valid; example: inMemoryThreshold=10MB",
-            "memoryFraction      | half         | memoryFraction value was set to 'half', which is not valid; example: memoryFraction=0.5",
-            "memoryFraction      | 50%          | memoryFraction value was set to '50%', which is not valid; example: memoryFraction=0.5",
-            "memoryFraction      | 0            | memoryFraction must be greater than 0 and at most 1: '0'; example: memoryFraction=0.5",
-            "memoryFraction      | 1.5          | memoryFraction must be greater than 0 and at most 1: '1.5'; example: memoryFraction=0.5",
-            "criticalHeapRatio   | NaN          | criticalHeapRatio value was set to 'NaN', which is not valid; example: criticalHeapRatio=0.9",
-            "criticalHeapRatio   | 2            | criticalHeapRatio must be greater than 0 and at most 1: '2'; example: criticalHeapRatio=0.9",
-            "diskReserve         | -512MB       | diskReserve value was set to '-512MB', which is not valid; example: diskReserve=512MB",
-            "unknownLengthBuffer | 1e6          | unknownLengthBuffer value was set to '1e6', which is not valid; example: unknownLengthBuffer=1MB",
-            "probeInterval       | 1000         | probeInterval value was set to '1000', which is not valid; example: probeInterval=1s",
-            "probeInterval       | 0            | probeInterval must be longer than 0: '0'; example: probeInterval=1s",
-            "retryAfter          | soon         | retryAfter value was set to 'soon', which is not valid; example: retryAfter=5s",
-            "uploadExpiry        | 1 day        | uploadExpiry value was set to '1 day', which is not valid; example: uploadExpiry=24h",
-            "uploadExpiry        | 0s           | uploadExpiry must be longer than 0: '0s'; example: uploadExpiry=24h",
-            "minUploadRate       | fast         | minUploadRate value was set to 'fast', which is not valid; example: minUploadRate=1KB",
-            "minRateWindow       | 0ms          | minRateWindow must be longer than 0: '0ms'; example: minRateWindow=20s",
-            "minRateWindow       | 20           | minRateWindow value was set to '20', which is not valid; example: minRateWindow=20s",
-            "progressRetention   | -5m          | progressRetention value was set to '-5m', which is not valid; example: progressRetention=5m",
-            "digestAlgorithm     | SHA-999      | digestAlgorithm value was set to 'SHA-999', which is not valid; example: digestAlgorithm=SHA-256",
-            "parser              | slow         | parser must be fast or fileupload2: 'slow'; example: parser=fast",
-            "parser              | \"\"         | parser must be fast or fileupload2: ''; example: parser=fast",
-            "stalledUploadTimeout | 0s          | stalledUploadTimeout must be longer than 0: '0s'; example: stalledUploadTimeout=10s",
-            "stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s",
-            "storage             | s3           | storage must be local (storage=s3 needs spillway-s3.jar on the class path): 's3'; example: storage=local",
-            "storage             | disk/2       | storage must be local: 'disk/2'; example: storage=local",
-            "nonBlockingIntake   | yes          | nonBlockingIntake value was set to 'yes', which is not valid; example: nonBlockingIntake=true",
-            "streamedStorage     | s3           | streamedStorage must be local or store: 's3'; example: streamedStorage=local",
-            "streamedStorage     | store        | streamedStorage=store needs storage set to an object store, but storage is local; example: storage=s3",
-    })
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            tempDirectory       | relative/dir | tempDirectory must be an absolute path: 'relative/dir'; example: tempDirectory=/var/tmp/spillway
+            tempDirectory       | "   "      | tempDirectory value was set to '   ', which is not valid; example: tempDirectory=/var/tmp/spillway
+            maxFileSize         | lots         | maxFileSize value was set to 'lots', which is not valid; example: maxFileSize=4GB
+            maxFileSize         | -1           | maxFileSize value was set to '-1', which is not valid; example: maxFileSize=4GB
+            maxFileSize         | 0            | maxFileSize must be at least 1: '0'; example: maxFileSize=4GB
+            maxRequestSize      | 10XB         | maxRequestSize value was set to '10XB', which is not valid; example: maxRequestSize=4GB
+            maxRequestSize      | 0            | maxRequestSize must be at least 1: '0'; example: maxRequestSize=4GB
+            maxParts            | many         | maxParts value was set to 'many', which is not valid; example: maxParts=50
+            maxParts            | 10KB         | maxParts value was set to '10KB', which is not valid; example: maxParts=50
+            maxParts            | 99999999999  | maxParts value was set to '99999999999', which is not valid; example: maxParts=50
+            maxParts            | 0            | maxParts must be at least 1: '0'; example: maxParts=50
+            maxParts            | -3           | maxParts must be at least 1: '-3'; example: maxParts=50
+            maxFieldSize        | 1 meg        | maxFieldSize value was set to '1 meg', which is not valid; example: maxFieldSize=1MB
+            maxPartHeaderSize   | 63           | maxPartHeaderSize must be between 64 and 1MB: '63'; example: maxPartHeaderSize=4KB
+            maxPartHeaderSize   | 2MB          | maxPartHeaderSize must be between 64 and 1MB: '2MB'; example: maxPartHeaderSize=4KB
+            maxPartHeaderSize   | big          | maxPartHeaderSize value was set to 'big', which is not valid; example: maxPartHeaderSize=4KB
+            inMemoryThreshold   | 10 mega      | inMemoryThreshold value was set to '10 mega', which is not valid; example: inMemoryThreshold=10MB
+            memoryFraction      | half         | memoryFraction value was set to 'half', which is not valid; example: memoryFraction=0.5
+            memoryFraction      | 50%          | memoryFraction value was set to '50%', which is not valid; example: memoryFraction=0.5
+            memoryFraction      | 0            | memoryFraction must be greater than 0 and at most 1: '0'; example: memoryFraction=0.5
+            memoryFraction      | 1.5          | memoryFraction must be greater than 0 and at most 1: '1.5'; example: memoryFraction=0.5
+            criticalHeapRatio   | NaN          | criticalHeapRatio value was set to 'NaN', which is not valid; example: criticalHeapRatio=0.9
+            criticalHeapRatio   | 2            | criticalHeapRatio must be greater than 0 and at most 1: '2'; example: criticalHeapRatio=0.9
+            diskReserve         | -512MB       | diskReserve value was set to '-512MB', which is not valid; example: diskReserve=512MB
+            unknownLengthBuffer | 1e6          | unknownLengthBuffer value was set to '1e6', which is not valid; example: unknownLengthBuffer=1MB
+            probeInterval       | 1000         | probeInterval value was set to '1000', which is not valid; example: probeInterval=1s
+            probeInterval       | 0            | probeInterval must be longer than 0: '0'; example: probeInterval=1s
+            retryAfter          | soon         | retryAfter value was set to 'soon', which is not valid; example: retryAfter=5s
+            uploadExpiry        | 1 day        | uploadExpiry value was set to '1 day', which is not valid; example: uploadExpiry=24h
+            uploadExpiry        | 0s           | uploadExpiry must be longer than 0: '0s'; example: uploadExpiry=24h
+            minUploadRate       | fast         | minUploadRate value was set to 'fast', which is not valid; example: minUploadRate=1KB
+            minRateWindow       | 0ms          | minRateWindow must be longer than 0: '0ms'; example: minRateWindow=20s
+            minRateWindow       | 20           | minRateWindow value was set to '20', which is not valid; example: minRateWindow=20s
+            progressRetention   | -5m          | progressRetention value was set to '-5m', which is not valid; example: progressRetention=5m
+            digestAlgorithm     | SHA-999      | digestAlgorithm value was set to 'SHA-999', which is not valid; example: digestAlgorithm=SHA-256
+            parser              | slow         | parser must be fast or fileupload2: 'slow'; example: parser=fast
+            parser              | ""         | parser must be fast or fileupload2: ''; example: parser=fast
+            stalledUploadTimeout | 0s          | stalledUploadTimeout must be longer than 0: '0s'; example: stalledUploadTimeout=10s
+            stalledUploadTimeout | 10          | stalledUploadTimeout value was set to '10', which is not valid; example: stalledUploadTimeout=10s
+            storage             | s3           | storage must be local (storage=s3 needs spillway-s3.jar on the class path): 's3'; example: storage=local
+            storage             | disk/2       | storage must be local: 'disk/2'; example: storage=local
+            nonBlockingIntake   | yes          | nonBlockingIntake value was set to 'yes', which is not valid; example: nonBlockingIntake=true
+            streamedStorage     | s3           | streamedStorage must be local or store: 's3'; example: streamedStorage=local
+            streamedStorage     | store        | streamedStorage=store needs storage set to an object store, but storage is local; example: storage=s3
+            """)
     void parse_badValue_namesTheParameterEchoesTheValueAndShowsAnExample(String name, String value, String message) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parser.parse(Map.of(name, value)));
         assertEquals(List.of(message), e.problems());

@@ -13,22 +13,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DurationsTest {
 
     @ParameterizedTest(name = "\"{0}\" is {1}")
-    @CsvSource(delimiter = '|', value = {
-            "500ms     | PT0.5S",
-            "30s       | PT30S",
-            "5m        | PT5M",
-            "24h       | PT24H",
-            "7d        | PT168H",
-            "0         | PT0S",
-            "0s        | PT0S",
-            "0ms       | PT0S",
-            "30S       | PT30S",
-            "1H        | PT1H",
-            "250MS     | PT0.25S",
-            "30 s      | PT30S",
-            "'  30s  ' | PT30S",
-            "999999999999h | PT999999999999H",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            500ms     | PT0.5S
+            30s       | PT30S
+            5m        | PT5M
+            24h       | PT24H
+            7d        | PT168H
+            0         | PT0S
+            0s        | PT0S
+            0ms       | PT0S
+            30S       | PT30S
+            1H        | PT1H
+            250MS     | PT0.25S
+            30 s      | PT30S
+            '  30s  ' | PT30S
+            999999999999h | PT999999999999H
+            """)
     void parse_acceptsNumberAndUnit(String text, Duration expected) {
         assertEquals(expected, Durations.parse(text));
     }
@@ -54,17 +54,17 @@ class DurationsTest {
     }
 
     @ParameterizedTest(name = "{0} prints as \"{1}\"")
-    @CsvSource(delimiter = '|', value = {
-            "PT0S      | 0",
-            "PT0.5S    | 500ms",
-            "PT1.5S    | 1500ms",
-            "PT30S     | 30s",
-            "PT90S     | 90s",
-            "PT5M      | 5m",
-            "PT36H     | 36h",
-            "PT24H     | 1d",
-            "PT168H    | 7d",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            PT0S      | 0
+            PT0.5S    | 500ms
+            PT1.5S    | 1500ms
+            PT30S     | 30s
+            PT90S     | 90s
+            PT5M      | 5m
+            PT36H     | 36h
+            PT24H     | 1d
+            PT168H    | 7d
+            """)
     void format_usesTheLargestExactUnit(Duration duration, String text) {
         assertEquals(text, Durations.format(duration));
     }

@@ -11,31 +11,31 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SizesTest {
 
     @ParameterizedTest(name = "\"{0}\" is {1} bytes")
-    @CsvSource(delimiter = '|', value = {
-            "512        | 512",
-            "0          | 0",
-            "64KB       | 65536",
-            "64K        | 65536",
-            "64KiB      | 65536",
-            "64kb       | 65536",
-            "64k        | 65536",
-            "10MB       | 10485760",
-            "10M        | 10485760",
-            "4GB        | 4294967296",
-            "1GiB       | 1073741824",
-            "1gib       | 1073741824",
-            "2TB        | 2199023255552",
-            "1PiB       | 1125899906842624",
-            "100B       | 100",
-            "100b       | 100",
-            "100 MB     | 104857600",
-            "'  10MB  ' | 10485760",
-            "1.5GB      | 1610612736",
-            "0.5KB      | 512",
-            "1.5        | 1",
-            "0.9        | 0",
-            "1.25KB         | 1280",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            512        | 512
+            0          | 0
+            64KB       | 65536
+            64K        | 65536
+            64KiB      | 65536
+            64kb       | 65536
+            64k        | 65536
+            10MB       | 10485760
+            10M        | 10485760
+            4GB        | 4294967296
+            1GiB       | 1073741824
+            1gib       | 1073741824
+            2TB        | 2199023255552
+            1PiB       | 1125899906842624
+            100B       | 100
+            100b       | 100
+            100 MB     | 104857600
+            '  10MB  ' | 10485760
+            1.5GB      | 1610612736
+            0.5KB      | 512
+            1.5        | 1
+            0.9        | 0
+            1.25KB         | 1280
+            """)
     void parse_acceptsWhatPeopleWrite(String text, long bytes) {
         assertEquals(bytes, Sizes.parse(text));
     }
@@ -77,24 +77,24 @@ class SizesTest {
     }
 
     @ParameterizedTest(name = "{0} bytes print as \"{1}\"")
-    @CsvSource(delimiter = '|', value = {
-            "0                   | 0 B",
-            "17                  | 17 B",
-            "1023                | 1023 B",
-            "1024                | 1.0 KiB",
-            "1536                | 1.5 KiB",
-            "10240               | 10 KiB",
-            "102400              | 100 KiB",
-            "851443712           | 812 MiB",
-            "3221225472          | 3.0 GiB",
-            "1610612736          | 1.5 GiB",
-            "8589934592          | 8.0 GiB",
-            "10485761            | 10.0 MiB",
-            "1099511627776       | 1.0 TiB",
-            "9223372036854775807 | 8192 PiB",
-            "-1024               | -1.0 KiB",
-            "-17                 | -17 B",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            0                   | 0 B
+            17                  | 17 B
+            1023                | 1023 B
+            1024                | 1.0 KiB
+            1536                | 1.5 KiB
+            10240               | 10 KiB
+            102400              | 100 KiB
+            851443712           | 812 MiB
+            3221225472          | 3.0 GiB
+            1610612736          | 1.5 GiB
+            8589934592          | 8.0 GiB
+            10485761            | 10.0 MiB
+            1099511627776       | 1.0 TiB
+            9223372036854775807 | 8192 PiB
+            -1024               | -1.0 KiB
+            -17                 | -17 B
+            """)
     void format_printsForPeople(long bytes, String text) {
         assertEquals(text, Sizes.format(bytes));
     }

@@ -17,33 +17,33 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileNamesTest {
 
     @ParameterizedTest(name = "\"{0}\" becomes \"{1}\"")
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-            "../../etc/passwd          | passwd",
-            "/etc/passwd               | passwd",
-            "C:\\Windows\\win.ini      | win.ini",
-            "..\\..\\boot.ini          | boot.ini",
-            "uploads/../../x/../a.txt  | a.txt",
-            "\\\\server\\share\\f.doc  | f.doc",
-            "report.txt::$DATA         | report.txt",
-            "report.txt:hidden.exe     | report.txt",
-            "photo.jpg.                | photo.jpg",
-            "\"photo.jpg . . \"        | photo.jpg",
-            "\"  photo.jpg  \"         | photo.jpg",
-            "CON                       | _CON",
-            "con                       | _con",
-            "aux                       | _aux",
-            "LPT1                      | _LPT1",
-            "COM9.log                  | _COM9.log",
-            "con.txt                   | _con.txt",
-            "NUL.tar.gz                | _NUL.tar.gz",
-            "CON.                      | _CON",
-            "CONSOLE.txt               | CONSOLE.txt",
-            "LPT10                     | LPT10",
-            "Résumé 2024.pdf           | Résumé 2024.pdf",
-            "日本語.txt                 | 日本語.txt",
-            ".htaccess                 | .htaccess",
-            "archive.tar.gz            | archive.tar.gz",
-    })
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            ../../etc/passwd          | passwd
+            /etc/passwd               | passwd
+            C:\\Windows\\win.ini      | win.ini
+            ..\\..\\boot.ini          | boot.ini
+            uploads/../../x/../a.txt  | a.txt
+            \\\\server\\share\\f.doc  | f.doc
+            report.txt::$DATA         | report.txt
+            report.txt:hidden.exe     | report.txt
+            photo.jpg.                | photo.jpg
+            "photo.jpg . . "        | photo.jpg
+            "  photo.jpg  "         | photo.jpg
+            CON                       | _CON
+            con                       | _con
+            aux                       | _aux
+            LPT1                      | _LPT1
+            COM9.log                  | _COM9.log
+            con.txt                   | _con.txt
+            NUL.tar.gz                | _NUL.tar.gz
+            CON.                      | _CON
+            CONSOLE.txt               | CONSOLE.txt
+            LPT10                     | LPT10
+            Résumé 2024.pdf           | Résumé 2024.pdf
+            日本語.txt                 | 日本語.txt
+            .htaccess                 | .htaccess
+            archive.tar.gz            | archive.tar.gz
+            """)
     void sanitize_keepsOnlyAHarmlessBaseName(String clientName, String expected) {
         assertEquals(expected, FileNames.sanitize(clientName));
     }
@@ -101,11 +101,11 @@ class FileNamesTest {
     }
 
     @ParameterizedTest(name = "{4}: {1} x {0} keeps {2}, {3} bytes")
-    @CsvSource(delimiter = '|', value = {
-            "é  | 150 | 127 | 254 | two-byte characters are cut at a character boundary",
-            "€  | 100 | 85  | 255 | three-byte characters fill exactly 255 bytes",
-            "😀 | 100 | 63  | 252 | surrogate pairs are never split",
-    })
+    @CsvSource(delimiter = '|', textBlock = """
+            é  | 150 | 127 | 254 | two-byte characters are cut at a character boundary
+            €  | 100 | 85  | 255 | three-byte characters fill exactly 255 bytes
+            😀 | 100 | 63  | 252 | surrogate pairs are never split
+            """)
     void sanitize_multiByteCharacters_areKeptWhole(String character, int count, int kept, int bytes, String what) {
         String name = FileNames.sanitize(character.repeat(count));
         assertEquals(character.repeat(kept), name);

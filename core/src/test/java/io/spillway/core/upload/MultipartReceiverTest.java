@@ -419,14 +419,14 @@ class MultipartReceiverTest {
     // boundaryOf
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-            "multipart/form-data; boundary=abc                 | abc",
-            "multipart/form-data;boundary=abc                  | abc",
-            "multipart/form-data; BOUNDARY=abc                 | abc",
-            "multipart/form-data; boundary=\"a b=c\"           | a b=c",
-            "multipart/form-data; charset=utf-8; boundary=x-1  | x-1",
-            "multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW | ----WebKitFormBoundary7MA4YWxkTrZu0gW",
-    })
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            multipart/form-data; boundary=abc                 | abc
+            multipart/form-data;boundary=abc                  | abc
+            multipart/form-data; BOUNDARY=abc                 | abc
+            multipart/form-data; boundary="a b=c"           | a b=c
+            multipart/form-data; charset=utf-8; boundary=x-1  | x-1
+            multipart/form-data; boundary=----WebKitFormBoundary7MA4YWxkTrZu0gW | ----WebKitFormBoundary7MA4YWxkTrZu0gW
+            """)
     void boundaryOf_findsTheBoundary(String contentType, String boundary) {
         assertArrayEquals(boundary.getBytes(StandardCharsets.ISO_8859_1), MultipartReceiver.boundaryOf(contentType));
     }

@@ -188,42 +188,42 @@ class JsonTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
-            "''              | malformed JSON at 0: unexpected end",
-            "'   '           | malformed JSON at 3: unexpected end",
-            "{               | malformed JSON at 1: unexpected end",
-            "[               | malformed JSON at 1: unexpected end",
-            "[1,]            | malformed JSON at 3: unexpected character",
-            "{\"a\":1,}      | malformed JSON at 7: expected a key",
-            "{a:1}           | malformed JSON at 1: expected a key",
-            "{\"a\" 1}       | malformed JSON at 5: expected :",
-            "{\"a\":1 \"b\":2} | malformed JSON at 7: expected , or }",
-            "[1 2]           | malformed JSON at 3: expected , or ]",
-            "tru             | malformed JSON at 0: unexpected literal",
-            "nul             | malformed JSON at 0: unexpected literal",
-            "\"abc           | malformed JSON at 4: unexpected end",
-            "\"\\x\"         | malformed JSON at 3: bad escape",
-            "\"\\u12\"       | malformed JSON at 3: bad unicode escape",
-            "\"\\u12g4\"     | malformed JSON at 3: bad unicode escape",
-            "\"\\u+041\"     | malformed JSON at 3: bad unicode escape",
-            "\"\\u-041\"     | malformed JSON at 3: bad unicode escape",
-            "\"\\u\u0660\u066041\" | malformed JSON at 3: bad unicode escape",
-            "{} x            | malformed JSON at 3: trailing characters",
-            "{}{}            | malformed JSON at 2: trailing characters",
-            "NaN             | malformed JSON at 0: unexpected character",
-            "Infinity        | malformed JSON at 0: unexpected character",
-            "'''a'''         | malformed JSON at 0: unexpected character",
-            "1-2             | malformed JSON at 3: bad number",
-            "--1             | malformed JSON at 3: bad number",
-            "1.2.3           | malformed JSON at 5: bad number",
-            "-               | malformed JSON at 1: bad number",
-            "01              | malformed JSON at 2: bad number",
-            "+1              | malformed JSON at 2: bad number",
-            "1.              | malformed JSON at 2: bad number",
-            ".5              | malformed JSON at 2: bad number",
-            "1e              | malformed JSON at 2: bad number",
-            "1e999           | malformed JSON at 5: bad number",
-    })
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', textBlock = """
+            ''              | malformed JSON at 0: unexpected end
+            '   '           | malformed JSON at 3: unexpected end
+            {               | malformed JSON at 1: unexpected end
+            [               | malformed JSON at 1: unexpected end
+            [1,]            | malformed JSON at 3: unexpected character
+            {"a":1,}      | malformed JSON at 7: expected a key
+            {a:1}           | malformed JSON at 1: expected a key
+            {"a" 1}       | malformed JSON at 5: expected :
+            {"a":1 "b":2} | malformed JSON at 7: expected , or }
+            [1 2]           | malformed JSON at 3: expected , or ]
+            tru             | malformed JSON at 0: unexpected literal
+            nul             | malformed JSON at 0: unexpected literal
+            "abc           | malformed JSON at 4: unexpected end
+            "\\x"         | malformed JSON at 3: bad escape
+            "\\u12"       | malformed JSON at 3: bad unicode escape
+            "\\u12g4"     | malformed JSON at 3: bad unicode escape
+            "\\u+041"     | malformed JSON at 3: bad unicode escape
+            "\\u-041"     | malformed JSON at 3: bad unicode escape
+            "\\u\u0660\u066041" | malformed JSON at 3: bad unicode escape
+            {} x            | malformed JSON at 3: trailing characters
+            {}{}            | malformed JSON at 2: trailing characters
+            NaN             | malformed JSON at 0: unexpected character
+            Infinity        | malformed JSON at 0: unexpected character
+            '''a'''         | malformed JSON at 0: unexpected character
+            1-2             | malformed JSON at 3: bad number
+            --1             | malformed JSON at 3: bad number
+            1.2.3           | malformed JSON at 5: bad number
+            -               | malformed JSON at 1: bad number
+            01              | malformed JSON at 2: bad number
+            +1              | malformed JSON at 2: bad number
+            1.              | malformed JSON at 2: bad number
+            .5              | malformed JSON at 2: bad number
+            1e              | malformed JSON at 2: bad number
+            1e999           | malformed JSON at 5: bad number
+            """)
     void parse_malformed_throwsWithPositionAndReason(String text, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(text));
         assertEquals(message, e.getMessage());
