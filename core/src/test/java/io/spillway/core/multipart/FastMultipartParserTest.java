@@ -535,8 +535,9 @@ class FastMultipartParserTest {
         }
 
         @Test
-        void bulkRead_handsOutLargeSpans() throws IOException {
-            MultipartReader reader = new FastMultipartParser().open(new ByteArrayInputStream(body), ascii(B), LIMITS);
+        void bulkRead_handsOutSpansOfNearlyTheWholeBuffer() throws IOException {
+            MultipartReader reader = new FastMultipartParser(64 * 1024).open(new ByteArrayInputStream(body), ascii(B),
+                    LIMITS);
             reader.nextPart();
 
             int n = reader.content().read(new byte[1 << 20]);
