@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * One reading of the memory that uploads may use: the JVM heap, the machine's physical memory
- * and, when the process runs under a cgroup limit, the container's.
+ * and, when the process runs under a cgroup limit, the container's; and of the process's file
+ * descriptors, which every upload in flight also holds (its connection, its file).
  *
  * @param heapUsed          bytes of heap in use outside the young generation's eden space (which
  *                          holds mostly garbage the next minor collection frees); the old
@@ -16,12 +17,33 @@ import java.time.Instant;
  * @param containerLimit    the cgroup memory limit, or {@link #NO_LIMIT}
  * @param containerUsage    the cgroup's memory usage, or {@link #NO_LIMIT} when there is no limit
  * @param takenAt           when the reading was taken
+ * @param openDescriptors   the process's open file descriptors, or {@link #NO_LIMIT} when unknown
+ * @param maxDescriptors    the most file descriptors the process may open, or {@link #NO_LIMIT}
+ *                          when unknown
  */
 public record MemorySnapshot(long heapUsed, long heapMax, long physicalTotal, long physicalAvailable,
-                             long containerLimit, long containerUsage, Instant takenAt) {
+                             long containerLimit, long containerUsage, Instant takenAt,
+                             long openDescriptors, long maxDescriptors) {
 
-    /** Marks the absence of a container limit. */
+    /** Marks the absence of a container limit (or of a file descriptor reading). */
     public static final long NO_LIMIT = -1;
+
+    /** A reading without file descriptors (a probe that cannot count them). */
+    public MemorySnapshot(long heapUsed, long heapMax, long physicalTotal, long physicalAvailable,
+                          long containerLimit, long containerUsage, Instant takenAt) {
+        this(heapUsed, heapMax, physicalTotal, physicalAvailable, containerLimit, containerUsage, takenAt,
+                NO_LIMIT, NO_LIMIT);
+    }
+
+    /** Whether the reading counts the process's file descriptors against their limit. */
+    public boolean hasDescriptorLimit() {
+        return openDescriptors != NO_LIMIT && maxDescriptors != NO_LIMIT;
+    }
+
+    /** File descriptors the process may still open, or {@link Long#MAX_VALUE} when unknown. */
+    public long descriptorHeadroom() {
+        return hasDescriptorLimit() ? Math.max(0, maxDescriptors - openDescriptors) : Long.MAX_VALUE;
+    }
 
     /** Heap bytes not yet in use. */
     public long heapHeadroom() {
@@ -63,6 +85,7 @@ public record MemorySnapshot(long heapUsed, long heapMax, long physicalTotal, lo
     public String toString() {
         return "heap " + Sizes.format(heapUsed) + " of " + Sizes.format(heapMax)
                 + ", physical " + Sizes.format(physicalAvailable) + " of " + Sizes.format(physicalTotal) + " available"
-                + (hasContainerLimit() ? ", container " + Sizes.format(containerUsage) + " of " + Sizes.format(containerLimit) : "");
+                + (hasContainerLimit() ? ", container " + Sizes.format(containerUsage) + " of " + Sizes.format(containerLimit) : "")
+                + (hasDescriptorLimit() ? ", file descriptors " + openDescriptors + " of " + maxDescriptors : "");
     }
 }

@@ -1,5 +1,6 @@
 package io.spillway.core.memory;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -19,6 +20,10 @@ import oshi.hardware.GlobalMemory;
  * where new objects are born and most of them die there, so counting it would let garbage that
  * the next minor collection frees decide the route, and would keep an idle server whose eden
  * happens to be full looking short of memory until something allocates again.
+ *
+ * <p>File descriptors (open and the process's limit) come from the JDK's
+ * {@code UnixOperatingSystemMXBean}; on other systems they are unknown. Counting them lists
+ * {@code /proc/self/fd}, which is why it happens here, in the sampled reading, and never per request.
  *
  * <p>When OSHI cannot load (no native access), physical memory falls back to the JDK's
  * container-aware {@code OperatingSystemMXBean}.
@@ -57,10 +62,14 @@ public final class SystemMemoryProbe implements MemoryProbe {
             available = os.getFreeMemorySize();
         }
         Optional<CgroupMemory.Reading> container = cgroup.read();
+        UnixOperatingSystemMXBean unix = ManagementFactory.getOperatingSystemMXBean()
+                instanceof UnixOperatingSystemMXBean u ? u : null;
         return new MemorySnapshot(heapInUse(heap.getUsed(), heapPools), heapMax, total, available,
                 container.map(CgroupMemory.Reading::limit).orElse(MemorySnapshot.NO_LIMIT),
                 container.map(CgroupMemory.Reading::usage).orElse(MemorySnapshot.NO_LIMIT),
-                clock.instant());
+                clock.instant(),
+                unix != null ? unix.getOpenFileDescriptorCount() : MemorySnapshot.NO_LIMIT,
+                unix != null ? unix.getMaxFileDescriptorCount() : MemorySnapshot.NO_LIMIT);
     }
 
     /**

@@ -20,7 +20,10 @@ import java.util.Optional;
  *       {@code memoryFraction} of available memory: REJECTED 503 with {@code Retry-After} (each
  *       upload in flight costs buffers and a connection, however small its body: a thousand slow
  *       clients exhaust memory that no single upload would). The budget for buffered bytes is
- *       separate: when it is full, uploads stream instead of being refused;</li>
+ *       separate: when it is full, uploads stream instead of being refused. Likewise when the
+ *       process's free file descriptors fall to {@link #DESCRIPTOR_RESERVE_FRACTION} of its limit
+ *       (each upload in flight holds its connection and a file): REJECTED 503, so that the server
+ *       refuses an upload rather than failing to accept a connection or open a file;</li>
  *   <li>heap above {@code criticalHeapRatio}: nothing is buffered;</li>
  *   <li>declared length over {@code inMemoryThreshold}: STREAMED;</li>
  *   <li>the seed rule: declared length over {@code memoryFraction} of available memory: STREAMED;</li>
@@ -34,6 +37,15 @@ import java.util.Optional;
  * </ol>
  */
 public final class RoutingPolicy {
+
+    /**
+     * File descriptors kept free for everything but new uploads, as a share of the process's limit:
+     * connections still to be accepted (a health check, the refusals themselves), the log, class
+     * loading. At least {@link #MIN_DESCRIPTOR_RESERVE}.
+     */
+    public static final double DESCRIPTOR_RESERVE_FRACTION = 0.1;
+    /** The fewest file descriptors kept free for everything but new uploads. */
+    public static final long MIN_DESCRIPTOR_RESERVE = 64;
 
     private final SpillwayConfig config;
     private final MemoryBudget budget;
@@ -96,10 +108,15 @@ public final class RoutingPolicy {
 
     /**
      * Admission by count alone, for a request that is not routed (a resumable chunk, whose body
-     * always goes to disk): the refusal when the uploads in flight, this one included, times
-     * {@code memoryPerUpload} exceed {@code memoryFraction} of the memory available.
+     * always goes to disk): the refusal when the process's free file descriptors are down to the
+     * reserve, or when the uploads in flight, this one included, times {@code memoryPerUpload}
+     * exceed {@code memoryFraction} of the memory available.
      */
     public Optional<Route> refuseOverCount(MemorySnapshot memory, int inFlight) {
+        Optional<Route> descriptors = refuseOverDescriptors(memory);
+        if (descriptors.isPresent()) {
+            return descriptors;
+        }
         long cost = config.memoryPerUpload();
         if (cost == 0 || inFlight <= 1) {
             return Optional.empty();
@@ -112,6 +129,25 @@ public final class RoutingPolicy {
                 "too many uploads in flight: " + inFlight + " at memoryPerUpload " + format(cost) + " exceed "
                         + percent(config.memoryFraction()) + " of " + format(memory.available()) + " available ("
                         + memory.limitingFactor() + ")"));
+    }
+
+    /**
+     * The refusal when the process's free file descriptors have fallen to the reserve
+     * ({@link #DESCRIPTOR_RESERVE_FRACTION} of its limit, at least {@link #MIN_DESCRIPTOR_RESERVE});
+     * none when the reading does not count them.
+     */
+    private Optional<Route> refuseOverDescriptors(MemorySnapshot memory) {
+        if (!memory.hasDescriptorLimit()) {
+            return Optional.empty();
+        }
+        long reserve = Math.max(MIN_DESCRIPTOR_RESERVE,
+                (long) (DESCRIPTOR_RESERVE_FRACTION * memory.maxDescriptors()));
+        if (memory.descriptorHeadroom() > reserve) {
+            return Optional.empty();
+        }
+        return Optional.of(Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
+                "too few file descriptors left: " + memory.openDescriptors() + " of " + memory.maxDescriptors()
+                        + " open, " + reserve + " are kept for connections and files"));
     }
 
     private Route chooseMemoryOrDisk(UploadFacts facts, MemorySnapshot memory) {

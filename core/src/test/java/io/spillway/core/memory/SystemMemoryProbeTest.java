@@ -36,6 +36,8 @@ class SystemMemoryProbeTest {
         assertTrue(s.available() > 0 && s.available() <= s.heapMax(), s.toString());
         assertTrue(s.heapRatio() >= 0 && s.heapRatio() <= 1, s.toString());
         assertFalse(s.takenAt().isBefore(before), s.takenAt() + " before " + before);
+        assertTrue(s.hasDescriptorLimit(), "Linux counts file descriptors: " + s);
+        assertTrue(s.openDescriptors() > 3 && s.openDescriptors() < s.maxDescriptors(), s.toString());
     }
 
     @Test

@@ -13,9 +13,11 @@ import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.memory.MemoryBudget;
 import io.spillway.core.memory.MemorySnapshot;
 import io.spillway.core.routing.Route.Kind;
+import io.spillway.core.testing.Snapshots;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +107,38 @@ class RoutingPolicyTest {
     void decide_memoryPerUploadZero_turnsAdmissionByCountOff() {
         RoutingPolicy uncounted = new RoutingPolicy(CONFIG.toBuilder().memoryPerUpload(0).build(), budget);
         assertEquals(Kind.STREAMED, uncounted.decide(length(100 * MIB), ROOMY, PLENTY_OF_DISK, 1_000_000).kind());
+    }
+
+    // admission by file descriptors: 10% of the process's limit, at least 64, stays free
+
+    @Test
+    void decide_freeDescriptorsDownToTheReserve_is503WithRetryAfter_evenForTheFirstUpload() {
+        MemorySnapshot fewLeft = Snapshots.from(ROOMY).descriptors(900, 1000).build();
+        Route route = policy.decide(length(KIB), fewLeft, PLENTY_OF_DISK, 1);
+        assertEquals("too few file descriptors left: 900 of 1000 open, 100 are kept for connections and files",
+                route.reason());
+        assertRejectedReservingNothing(route, 503, 5);
+        assertEquals(Optional.of(route.reason()), policy.refuseOverCount(fewLeft, 1).map(Route::reason),
+                "a resumable request is held to it too");
+    }
+
+    @Test
+    void decide_oneDescriptorAboveTheReserve_isRoutedAsUsual() {
+        assertEquals(Kind.STREAMED, policy.decide(length(100 * MIB),
+                Snapshots.from(ROOMY).descriptors(899, 1000).build(), PLENTY_OF_DISK, 1).kind());
+    }
+
+    @Test
+    void decide_aSmallDescriptorLimit_keepsAtLeast64Free() {
+        assertEquals(503, policy.decide(length(KIB), Snapshots.from(ROOMY).descriptors(136, 200).build(),
+                PLENTY_OF_DISK, 1).status());
+        assertEquals(Kind.STREAMED, policy.decide(length(100 * MIB),
+                Snapshots.from(ROOMY).descriptors(135, 200).build(), PLENTY_OF_DISK, 1).kind());
+    }
+
+    @Test
+    void decide_descriptorsNotCounted_admitAsBefore() {
+        assertEquals(Kind.STREAMED, policy.decide(length(100 * MIB), ROOMY, PLENTY_OF_DISK, 1).kind());
     }
 
     @Test

@@ -24,6 +24,8 @@ public final class Snapshots {
     private long containerLimit = MemorySnapshot.NO_LIMIT;
     private long containerUsage = MemorySnapshot.NO_LIMIT;
     private Instant takenAt = MutableClock.START;
+    private long openDescriptors = MemorySnapshot.NO_LIMIT;
+    private long maxDescriptors = MemorySnapshot.NO_LIMIT;
 
     private Snapshots() {
     }
@@ -43,6 +45,8 @@ public final class Snapshots {
         b.containerLimit = s.containerLimit();
         b.containerUsage = s.containerUsage();
         b.takenAt = s.takenAt();
+        b.openDescriptors = s.openDescriptors();
+        b.maxDescriptors = s.maxDescriptors();
         return b;
     }
 
@@ -80,6 +84,13 @@ public final class Snapshots {
         return container(MemorySnapshot.NO_LIMIT, MemorySnapshot.NO_LIMIT);
     }
 
+    /** The process's open file descriptors against their limit (unknown unless set). */
+    public Snapshots descriptors(long open, long max) {
+        openDescriptors = open;
+        maxDescriptors = max;
+        return this;
+    }
+
     public Snapshots takenAt(Instant instant) {
         takenAt = instant;
         return this;
@@ -87,6 +98,6 @@ public final class Snapshots {
 
     public MemorySnapshot build() {
         return new MemorySnapshot(heapUsed, heapMax, physicalTotal, physicalAvailable,
-                containerLimit, containerUsage, takenAt);
+                containerLimit, containerUsage, takenAt, openDescriptors, maxDescriptors);
     }
 }

@@ -36,8 +36,25 @@ public final class ForkedServer implements AutoCloseable {
         return start(List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"), ForkedServerMain.class.getName(), args);
     }
 
+    /**
+     * Starts {@link ForkedServerMain} with {@code -Xmx} and the filter's init-params, in a process
+     * that may open at most {@code maxDescriptors} file descriptors (its soft and hard limit, set
+     * with the shell's {@code ulimit -n} before the JVM starts, so that the JVM cannot raise it).
+     */
+    public static ForkedServer startWithDescriptorLimit(String xmx, int maxDescriptors, Map<String, String> params) {
+        List<String> args = new ArrayList<>();
+        params.forEach((k, v) -> args.add(k + "=" + v));
+        return start(List.of("sh", "-c", "ulimit -n " + maxDescriptors + " && exec \"$0\" \"$@\""),
+                List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"), ForkedServerMain.class.getName(), args);
+    }
+
     public static ForkedServer start(List<String> jvmArgs, String mainClass, List<String> args) {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), jvmArgs, mainClass, args);
+    }
+
+    private static ForkedServer start(List<String> launcher, List<String> jvmArgs, String mainClass,
+                                      List<String> args) {
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
