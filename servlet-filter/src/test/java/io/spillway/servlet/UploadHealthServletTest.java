@@ -49,7 +49,7 @@ class UploadHealthServletTest {
     private TestServer server;
 
     private static MemorySnapshot snapshot(long heapUsed) {
-        return new MemorySnapshot(heapUsed, GIB, 16 * GIB, 8 * GIB, 2 * GIB, GIB, Instant.now());
+        return new MemorySnapshot(heapUsed, GIB, 16 * GIB, 8 * GIB, 2 * GIB, GIB, Instant.now(), 321, 20_000);
     }
 
     private MemoryAwareUploadFilter start(Map<String, String> params) {
@@ -104,6 +104,7 @@ class UploadHealthServletTest {
             assertEquals(0.9, heap.get("criticalRatio"));
             assertEquals(Map.of("total", 16 * GIB, "available", 8 * GIB), json.get("physical"));
             assertEquals(Map.of("limit", 2 * GIB, "usage", GIB), json.get("container"));
+            assertEquals(Map.of("open", 321L, "max", 20_000L), json.get("fileDescriptors"));
             Map<?, ?> budgetJson = (Map<?, ?>) json.get("budget");
             assertEquals(12_345L, budgetJson.get("reserved"));
             assertEquals(GIB / 4, budgetJson.get("capacity"), "50% of 512 MiB heap headroom");

@@ -82,6 +82,8 @@ public final class UploadMonitor {
         report.put("container", memory.hasContainerLimit()
                 ? map("limit", memory.containerLimit(), "usage", memory.containerUsage()) : null);
         report.put("available", map("bytes", memory.available(), "limitedBy", memory.limitingFactor()));
+        report.put("fileDescriptors", memory.hasDescriptorLimit()
+                ? map("open", memory.openDescriptors(), "max", memory.maxDescriptors()) : null);
         report.put("budget", map("reserved", budget.reserved(),
                 "capacity", (long) (settings.memoryFraction() * memory.available()), "holders", (long) budget.holders()));
         Map<String, Object> inFlight = new LinkedHashMap<>(active.countByRoute());
