@@ -20,11 +20,6 @@ import java.util.function.Supplier;
 record FilterServices(Supplier<FilterSettings> settings, SampledMemoryProbe probe, UploadOperations operations,
                       Answers answers, Deliveries deliveries, TempStorage storage) {
 
-    /** The configuration in effect now. */
-    SpillwayConfig config() {
-        return settings.get().config();
-    }
-
     /** The free disk a body may not eat into: the storage's usable space, less the reserve. */
     DiskGuard diskGuard(SpillwayConfig config) {
         return new DiskGuard(storage::usableSpace, config.diskReserve());

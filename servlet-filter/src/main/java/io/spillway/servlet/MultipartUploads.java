@@ -117,7 +117,7 @@ final class MultipartUploads {
         intake[0] = AsyncIntake.start(upload, response, spool, route::release, new NonBlockingIntake.Outcome() {
             @Override
             public void arrived(BodySpool body) {
-                parseSpool(upload, response, route, boundary, intake[0]);
+                parseSpool(upload, response, route, boundary, config, intake[0]);
             }
 
             @Override
@@ -129,7 +129,7 @@ final class MultipartUploads {
     }
 
     private void parseSpool(TrackedUpload upload, HttpServletResponse response, Route route, byte[] boundary,
-                            AsyncIntake intake) {
+                            SpillwayConfig config, AsyncIntake intake) {
         HttpServletRequest request = upload.request();
         BodySpool spool = intake.spool();
         try {
@@ -140,7 +140,7 @@ final class MultipartUploads {
             List<ReceivedPart> parts;
             try (InputStream body = spool.read()) {
                 parts = streamedReceiver.receive(body, boundary, route.memoryAllowance(),
-                        services.diskGuard(services.config()));
+                        services.diskGuard(config));
             }
             spool.close();
             upload.received();

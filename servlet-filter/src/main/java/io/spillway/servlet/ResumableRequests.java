@@ -1,6 +1,7 @@
 package io.spillway.servlet;
 
 import io.spillway.core.UploadRejectedException;
+import io.spillway.core.config.SpillwayConfig;
 import io.spillway.core.routing.Route;
 import io.spillway.core.upload.BodySpool;
 import io.spillway.core.upload.ReceivedPart;
@@ -50,7 +51,7 @@ final class ResumableRequests {
                 return;
             }
             if (current.config().nonBlockingIntake() && services.deliveries().mayGoAsync(original)) {
-                intake(protocol, tracked, response);
+                intake(protocol, tracked, response, current.config());
                 return;
             }
         }
@@ -67,12 +68,11 @@ final class ResumableRequests {
      * the spooled body. When the connection failed first, the protocol reads what arrived and then
      * that failure, so it keeps those bytes as after a failed blocking read.
      */
-    private void intake(UploadProtocol protocol, TrackedUpload tracked, HttpServletResponse response)
-            throws IOException {
+    private void intake(UploadProtocol protocol, TrackedUpload tracked, HttpServletResponse response,
+                        SpillwayConfig config) throws IOException {
         BodySpool spool;
         try {
-            spool = BodySpool.create(services.storage(), services.config().maxFileSize(),
-                    services.diskGuard(services.config()));
+            spool = BodySpool.create(services.storage(), config.maxFileSize(), services.diskGuard(config));
         } catch (IOException e) {
             services.answers().refuse(tracked, response, e);
             tracked.close();

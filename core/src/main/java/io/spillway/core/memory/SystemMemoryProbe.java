@@ -32,6 +32,9 @@ public final class SystemMemoryProbe implements MemoryProbe {
 
     private final MemoryMXBean memoryBean = ManagementFactory.getMemoryMXBean();
     private final List<MemoryPoolMXBean> heapPools = heapPools(ManagementFactory.getMemoryPoolMXBeans());
+    /** Counts the process's file descriptors; null where the JVM cannot (not Unix). */
+    private final UnixOperatingSystemMXBean descriptors = ManagementFactory.getOperatingSystemMXBean()
+            instanceof UnixOperatingSystemMXBean unix ? unix : null;
     private final GlobalMemory globalMemory;
     private final CgroupMemory cgroup;
     private final Clock clock;
@@ -62,14 +65,12 @@ public final class SystemMemoryProbe implements MemoryProbe {
             available = os.getFreeMemorySize();
         }
         Optional<CgroupMemory.Reading> container = cgroup.read();
-        UnixOperatingSystemMXBean unix = ManagementFactory.getOperatingSystemMXBean()
-                instanceof UnixOperatingSystemMXBean u ? u : null;
         return new MemorySnapshot(heapInUse(heap.getUsed(), heapPools), heapMax, total, available,
                 container.map(CgroupMemory.Reading::limit).orElse(MemorySnapshot.NO_LIMIT),
                 container.map(CgroupMemory.Reading::usage).orElse(MemorySnapshot.NO_LIMIT),
                 clock.instant(),
-                unix != null ? unix.getOpenFileDescriptorCount() : MemorySnapshot.NO_LIMIT,
-                unix != null ? unix.getMaxFileDescriptorCount() : MemorySnapshot.NO_LIMIT);
+                descriptors != null ? descriptors.getOpenFileDescriptorCount() : MemorySnapshot.NO_LIMIT,
+                descriptors != null ? descriptors.getMaxFileDescriptorCount() : MemorySnapshot.NO_LIMIT);
     }
 
     /**
