@@ -29,8 +29,10 @@ final class NonBlockingIntake implements ReadListener {
         void failed(IOException failure);
     }
 
-    /** Read per callback; allocated for the callback only, so an idle upload holds no buffer. */
+    /** Read per callback; borrowed for the callback only, so an idle upload holds no buffer. */
     private static final int CHUNK = 16 * 1024;
+    private static final ReadBuffers BUFFERS = new ReadBuffers(CHUNK,
+            Math.max(8, 4 * Runtime.getRuntime().availableProcessors()));
     /**
      * The most a refused body is read and thrown away before its input is half-closed (as much as
      * Tomcat's own {@code maxSwallowSize}).
@@ -73,7 +75,15 @@ final class NonBlockingIntake implements ReadListener {
 
     @Override
     public void onDataAvailable() {
-        byte[] buffer = new byte[CHUNK];
+        byte[] buffer = BUFFERS.borrow();
+        try {
+            readWhileReady(buffer);
+        } finally {
+            BUFFERS.giveBack(buffer);
+        }
+    }
+
+    private void readWhileReady(byte[] buffer) {
         while (!handedOver.get() || discarded != null) {
             int n;
             try {
