@@ -16,11 +16,18 @@ import java.util.concurrent.TimeUnit;
  * fixed rate (a token bucket refilled every tick), opened at a fixed pace, each with a small send
  * buffer so that a server that does not read holds the client back as a mobile network would.
  * One thread drives them all, so the client itself costs little: the server is what is measured.
+ *
+ * <p>Each upload sends once per {@value #STEP_MILLIS} ms, but not all at the same moment: the
+ * uploads are spread over {@value #PHASES} phases {@value #TICK_MILLIS} ms apart, as a thousand
+ * phones are not in step with each other. Sent all at once, their bursts would make any server
+ * look slower to a request that comes in the same instant.
  */
 final class SlowClients implements AutoCloseable {
 
     private static final String BOUNDARY = "slow-upload-boundary";
-    private static final long TICK_MILLIS = 100;
+    private static final long STEP_MILLIS = 100;
+    private static final int PHASES = 10;
+    private static final long TICK_MILLIS = STEP_MILLIS / PHASES;
     private static final int SEND_BUFFER = 32 << 10;
 
     private final InetSocketAddress server;
@@ -76,26 +83,20 @@ final class SlowClients implements AutoCloseable {
      */
     void run(int count, int perSecond, long timeoutMillis, Runnable onAllOpen) throws InterruptedException {
         long start = System.nanoTime();
-        int perTick = Math.max(1, (int) (perSecond * TICK_MILLIS / 1000));
+        double perTick = perSecond * TICK_MILLIS / 1000.0;
         boolean announced = false;
-        while (true) {
+        for (long tick = 0; ; tick++) {
             long tickStart = System.nanoTime();
-            for (int i = 0; i < perTick && uploads.size() < count; i++) {
+            while (uploads.size() < Math.min(count, (long) Math.ceil((tick + 1) * perTick))) {
                 uploads.add(open());
             }
             if (!announced && uploads.size() == count) {
                 announced = true;
                 new Thread(onAllOpen, "slow-uploads-plateau").start();
             }
-            int active = 0;
-            for (Upload upload : uploads) {
-                if (upload.outcome == null) {
-                    upload.step(tickStart);
-                    active += upload.outcome == null ? 1 : 0;
-                }
-            }
+            stepPhase((int) (tick % PHASES), tickStart);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            if (uploads.size() == count && active == 0) {
+            if (uploads.size() == count && uploads.stream().allMatch(upload -> upload.outcome != null)) {
                 return;
             }
             if (elapsed > timeoutMillis) {
@@ -105,6 +106,15 @@ final class SlowClients implements AutoCloseable {
             long rest = TICK_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - tickStart);
             if (rest > 0) {
                 Thread.sleep(rest);
+            }
+        }
+    }
+
+    private void stepPhase(int phase, long now) {
+        for (int i = phase; i < uploads.size(); i += PHASES) {
+            Upload upload = uploads.get(i);
+            if (upload.outcome == null) {
+                upload.step(now);
             }
         }
     }

@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Thousands of uploads in flight: N clients each send one file at a fixed slow rate (64 KiB/s,
@@ -31,8 +33,10 @@ import java.util.concurrent.TimeUnit;
  * filter on the streamed route read with a blocking thread, with {@code nonBlockingIntake=true},
  * and on virtual threads (a Java 21+ JDK, Tomcat's {@code useVirtualThreads}), against Tomcat's own
  * disk multipart on platform and on virtual threads, and the floor: an async servlet whose
- * {@code ReadListener} copies the raw body, what the container itself costs (see {@link Mode}). While all N are in flight it
- * measures a plain GET to another servlet every 100 ms (p50, p99), then the heap after a full GC
+ * {@code ReadListener} copies the raw body, what the container itself costs (see {@link Mode}). Once all N are open it
+ * measures a plain GET to another servlet every 100 ms: those started in the first {@link #SETTLING}, while the
+ * server catches up with the opening (the slowest of them), and, beside them, those started in the
+ * {@link #LATENCY_WINDOW} after it, with all N in flight (p50, p99); then the heap after a full GC
  * and the resident memory of the server process, each over its value before the uploads and
  * divided by the uploads then in flight; at the end, how the uploads ended.
  *
@@ -50,6 +54,7 @@ public final class SlowUploadsBenchmark {
 
     private static final long RATE = 64 << 10;
     private static final int OPEN_PER_SECOND = 2000;
+    private static final Duration SETTLING = Duration.ofSeconds(2);
     private static final Duration LATENCY_WINDOW = Duration.ofSeconds(5);
 
     /**
@@ -59,8 +64,10 @@ public final class SlowUploadsBenchmark {
      * @param rssPerUpload  resident memory over the baseline, per upload in flight (bytes)
      * @param threads       the server JVM's threads while the uploads were in flight
      * @param inFlight      uploads open when memory was measured
+     * @param getMaxSettlingMillis the slowest GET in the {@link #SETTLING} time right after the last upload opened
      */
-    record Run(Mode mode, int count, double getP50Millis, double getP99Millis, int getFailures,
+    record Run(Mode mode, int count, double getMaxSettlingMillis, double getP50Millis, double getP99Millis,
+               int getFailures,
                double heapPerUpload, double rssPerUpload, int threads, int inFlight, TreeMap<String, Integer> outcomes) {
     }
 
@@ -146,9 +153,9 @@ public final class SlowUploadsBenchmark {
             for (Mode mode : modes) {
                 Run run = measure(mode, java21, count, payload, digest, work, record);
                 runs.add(run);
-                System.out.printf(Locale.ROOT, "%s N=%d: GET p50 %.1f ms p99 %.1f ms (%d failed), heap %.1f KiB/upload, "
+                System.out.printf(Locale.ROOT, "%s N=%d: GET settling max %.1f ms, p50 %.1f ms p99 %.1f ms (%d failed), heap %.1f KiB/upload, "
                                 + "RSS %.1f KiB/upload, %d threads, %d in flight, outcomes %s%n", mode.label, count,
-                        run.getP50Millis(), run.getP99Millis(), run.getFailures(), run.heapPerUpload() / 1024,
+                        run.getMaxSettlingMillis(), run.getP50Millis(), run.getP99Millis(), run.getFailures(), run.heapPerUpload() / 1024,
                         run.rssPerUpload() / 1024, run.threads(), run.inFlight(), run.outcomes());
             }
         }
@@ -169,17 +176,20 @@ public final class SlowUploadsBenchmark {
             long rssBefore = procStatus(server.pid(), "VmRSS:") * 1024;
             long duration = payload.length * 1000L / RATE;
             long timeout = duration + count * 1000L / OPEN_PER_SECOND + 120_000;
-            double[] latency = new double[2];
-            int[] getFailures = new int[1];
+            double[] latency = new double[3];
+            AtomicInteger getFailures = new AtomicInteger();
             long[] memory = new long[4];
             CountDownLatch measured = new CountDownLatch(1);
             try (SlowClients clients = new SlowClients(new InetSocketAddress("127.0.0.1", server.uploadUri().getPort()),
                     server.uploadUri().getPath(), payload, RATE,
                     mode.kind.digestsWholeBody() ? SlowClients.bodySha256(payload) : digest)) {
                 clients.run(count, OPEN_PER_SECOND, timeout, () -> {
-                    List<Double> samples = sampleGets(http, server, getFailures);
+                    CompletableFuture<List<Double>> settling = CompletableFuture.supplyAsync(
+                            () -> sampleGets(http, server, Duration.ZERO, SETTLING, getFailures));
+                    List<Double> samples = sampleGets(http, server, SETTLING, LATENCY_WINDOW, getFailures);
                     latency[0] = percentile(samples, 50);
                     latency[1] = percentile(samples, 99);
+                    latency[2] = percentile(settling.join(), 100);
                     memory[2] = clients.inFlight();
                     memory[0] = heapAfterGc(http, server);
                     memory[1] = procStatus(server.pid(), "VmRSS:") * 1024;
@@ -187,22 +197,31 @@ public final class SlowUploadsBenchmark {
                     measured.countDown();
                 });
                 measured.await(5, TimeUnit.MINUTES);
-                int inFlight = (int) Math.max(1, memory[2]);
-                return new Run(mode, count, latency[0], latency[1], getFailures[0],
+                int inFlight = (int) memory[2];
+                return new Run(mode, count, latency[2], latency[0], latency[1], getFailures.get(),
                         perUpload(memory[0], heapBefore, inFlight), perUpload(memory[1], rssBefore, inFlight),
                         (int) memory[3], (int) memory[2], clients.outcomes());
             }
         }
     }
 
-    /** Growth per upload in flight, or NaN when a reading failed (the server did not answer in time). */
+    /**
+     * Growth per upload in flight, or NaN when a reading failed (the server did not answer in time)
+     * or no upload was left in flight when it was taken.
+     */
     private static double perUpload(long during, long before, int inFlight) {
-        return during < 0 || before < 0 ? Double.NaN : (double) (during - before) / inFlight;
+        return during < 0 || before < 0 || inFlight <= 0 ? Double.NaN : (double) (during - before) / inFlight;
     }
 
-    private static List<Double> sampleGets(HttpClient http, ServerProcess server, int[] failures) {
+    /**
+     * GETs one after another, each started between {@code delay} and {@code delay + window} from now
+     * (the last may end after that): how long each took.
+     */
+    private static List<Double> sampleGets(HttpClient http, ServerProcess server, Duration delay, Duration window,
+                                           AtomicInteger failures) {
         List<Double> samples = new ArrayList<>();
-        long end = System.nanoTime() + LATENCY_WINDOW.toNanos();
+        sleep(delay.toMillis());
+        long end = System.nanoTime() + window.toNanos();
         while (System.nanoTime() < end) {
             long start = System.nanoTime();
             try {
@@ -211,10 +230,10 @@ public final class SlowUploadsBenchmark {
                 if (response.statusCode() == 200) {
                     samples.add((System.nanoTime() - start) / 1e6);
                 } else {
-                    failures[0]++;
+                    failures.incrementAndGet();
                 }
             } catch (IOException e) {
-                failures[0]++;
+                failures.incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return samples;
