@@ -40,8 +40,9 @@ final class Answers {
     }
 
     /**
-     * Answers a body that could not be received: the refusal it carries, else the abort the
-     * watchdog or a shutdown recorded, else 400.
+     * Answers a body that could not be received (or, after an intake, delivered): the refusal it
+     * carries, else the abort the watchdog or a shutdown recorded, else 503 while shutting down
+     * (a stopping container may no longer dispatch to the application), else 400.
      */
     void refuse(TrackedUpload upload, HttpServletResponse response, Throwable failure) {
         HttpServletRequest request = upload.request();
@@ -52,6 +53,11 @@ final class Answers {
         Optional<UploadRejectedException> aborted = upload.aborted();
         if (aborted.isPresent()) {
             reject(request, response, aborted.get().status(), aborted.get().reason(), 0);
+            return;
+        }
+        if (operations.isClosing()) {
+            LOG.log(System.Logger.Level.DEBUG, "upload could not be received or delivered while shutting down", failure);
+            shuttingDown(request, response);
             return;
         }
         LOG.log(System.Logger.Level.DEBUG, "upload body could not be read", failure);

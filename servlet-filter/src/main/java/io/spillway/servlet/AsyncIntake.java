@@ -113,7 +113,7 @@ final class AsyncIntake {
     /** What answers a request that the container ended while its body was still arriving. */
     interface ContainerEnd {
         /**
-         * @param timedOut true for a timeout (with none set: Tomcat's pause at shutdown), false for an error
+         * @param timedOut true for a timeout (with none set: Tomcat's connector stop at shutdown), false for an error
          */
         void ended(boolean timedOut, Throwable failure);
     }

@@ -154,7 +154,7 @@ final class MultipartUploads {
 
     /**
      * Answers a request the container ended while its body still arrived: a timeout, which with no
-     * timeout set means Tomcat's pause at shutdown (it times out every waiting asynchronous
+     * timeout set means Tomcat's connector stop at shutdown (it times out every waiting asynchronous
      * request), or an error on the connection. Answered here, or Tomcat would send its own 500.
      */
     private void endedByContainer(TrackedUpload upload, HttpServletResponse response, boolean timedOut,

@@ -182,6 +182,32 @@ class NonBlockingIntakeTest {
         assertEquals(0, app.calls.size());
     }
 
+    /**
+     * Tomcat takes a context off its mapper before it destroys the filter, so an upload whose last
+     * byte arrives while {@code destroy()} waits cannot be dispatched to the application: it gets
+     * the shutdown's 503 (it got 400 "could not be read" before), and nothing is left behind.
+     */
+    @Test
+    void shutdown_anUploadThatEndsWhileDestroyWaits_gets503_andLeavesNothing() throws Exception {
+        start(Map.of("shutdownTimeout", "10s", "minUploadRate", "0"), false);
+        try (RawClient paused = openPausedUploads(1).get(0)) {
+            await().atMost(20, SECONDS).until(() -> filter.monitor().active().count() == 1);
+            TestServer stopping = server;
+            server = null;
+            java.util.concurrent.CompletableFuture<Void> stopped =
+                    java.util.concurrent.CompletableFuture.runAsync(stopping::close);
+            await().atMost(20, SECONDS).pollInterval(java.time.Duration.ofMillis(5)).until(() -> !filter.isRunning());
+
+            String response = finish(paused);
+
+            assertTrue(response.startsWith("HTTP/1.1 503"), response);
+            assertTrue(response.contains("server is shutting down"), response);
+            stopped.get(30, SECONDS);
+        }
+        assertEquals(0, spillFiles());
+        assertEquals(0, app.calls.size());
+    }
+
     @Test
     void filterWithoutAsyncSupport_readsOnItsThread_andStillDelivers() throws Exception {
         start(Map.of(), true);
