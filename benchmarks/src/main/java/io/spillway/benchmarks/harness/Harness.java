@@ -49,7 +49,7 @@ public final class Harness {
         List<String> notes = new ArrayList<>();
         List<ServerKind> servers = availableServers(notes);
         RunContext context = new RunContext(options.profile(), new UploadClient(Duration.ofMinutes(10)), workRoot, cpu,
-                options.flightRecordings(), progress);
+                options.flightRecordings(), options.spillwayParams(), progress);
 
         LargeUploadScenario.Result large = null;
         SmallUploadsScenario.Result small = null;

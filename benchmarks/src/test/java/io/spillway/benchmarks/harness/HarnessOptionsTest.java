@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,15 @@ class HarnessOptionsTest {
         assertEquals(Path.of("x"), options.outputDir());
         assertEquals(Path.of("y"), options.workDir());
         assertTrue(options.flightRecordings());
+        assertEquals(Map.of(), options.spillwayParams());
+    }
+
+    @Test
+    void spillway_takesInitParamsForServerA() {
+        HarnessOptions options = HarnessOptions.parse("--spillway", "nonBlockingIntake=true, minUploadRate=0");
+        assertEquals(Map.of("nonBlockingIntake", "true", "minUploadRate", "0"), options.spillwayParams());
+        assertEquals("--spillway takes name=value pairs separated by commas: true",
+                assertThrows(IllegalArgumentException.class, () -> HarnessOptions.parse("--spillway", "true")).getMessage());
     }
 
     @Test

@@ -105,9 +105,14 @@ public final class MarkdownReport {
         line("| | server | what it does |");
         line("|---|---|---|");
         for (ServerKind kind : results.servers()) {
-            line("| " + kind + " | " + kind.label() + " | " + kind.description() + " |");
+            line("| " + kind + " | " + kind.label() + " | " + kind.description() + spillwayParams(kind) + " |");
         }
         line("");
+    }
+
+    private String spillwayParams(ServerKind kind) {
+        Map<String, String> params = results.options().spillwayParams();
+        return kind != ServerKind.A || params.isEmpty() ? "" : ", with " + new TreeMap<>(params);
     }
 
     private void targets() {

@@ -10,6 +10,7 @@ import io.spillway.benchmarks.harness.client.UploadPayload;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,18 +26,25 @@ public final class RunContext {
     private final Path workRoot;
     private final CpuAccounting cpu;
     private final boolean flightRecordings;
+    private final Map<String, String> spillwayParams;
     private final PrintStream progress;
     private final AtomicLong seeds = new AtomicLong(FIRST_SEED);
     private final long started = System.nanoTime();
 
-    /** Creates the context of one harness run. */
-    public RunContext(Profile profile, UploadClient client, Path workRoot, CpuAccounting cpu, boolean flightRecordings, PrintStream progress) {
+    /**
+     * Creates the context of one harness run.
+     *
+     * @param spillwayParams init-params for every Spillway server, under each scenario's own
+     */
+    public RunContext(Profile profile, UploadClient client, Path workRoot, CpuAccounting cpu, boolean flightRecordings,
+                      Map<String, String> spillwayParams, PrintStream progress) {
         this.profile = profile;
         this.client = client;
         this.stats = new StatsReader(client.http());
         this.workRoot = workRoot;
         this.cpu = cpu;
         this.flightRecordings = flightRecordings;
+        this.spillwayParams = spillwayParams;
         this.progress = progress;
     }
 
@@ -57,9 +65,11 @@ public final class RunContext {
         return new UploadPayload(seeds.getAndIncrement(), size, server.digestsWholeBody());
     }
 
-    /** Forks a server JVM. */
+    /** Forks a server JVM; a Spillway server also gets the run's {@code --spillway} init-params. */
     public ServerProcess startServer(ServerKind kind, String heap, Map<String, String> initParams, String label) throws IOException {
-        return ServerProcess.start(kind, heap, initParams, workRoot, label, cpu, flightRecordings);
+        Map<String, String> params = new HashMap<>(kind == ServerKind.A ? spillwayParams : Map.of());
+        params.putAll(initParams);
+        return ServerProcess.start(kind, heap, params, workRoot, label, cpu, flightRecordings);
     }
 
     /** Prints a progress line, prefixed with the seconds since the run started. */
