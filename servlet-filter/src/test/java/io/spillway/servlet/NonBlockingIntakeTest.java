@@ -21,10 +21,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -166,20 +168,10 @@ class NonBlockingIntakeTest {
     void shutdown_abortsAnUploadStillArriving_with503_andDeletesItsSpool() throws Exception {
         start(Map.of("shutdownTimeout", "1s", "minUploadRate", "0"), false);
         try (RawClient paused = openPausedUploads(1).get(0)) {
-            await().atMost(20, SECONDS).until(() -> filter.monitor().active().count() == 1);
-            TestServer stopping = server;
-            server = null;
-            java.util.concurrent.CompletableFuture<Void> stopped =
-                    java.util.concurrent.CompletableFuture.runAsync(stopping::close);
+            CompletableFuture<Void> stopped = stopWithOneUploadInFlight();
 
-            String response = paused.readResponse(30_000);
-
-            assertTrue(response.startsWith("HTTP/1.1 503"), response);
-            assertTrue(response.contains("server is shutting down"), response);
-            stopped.get(30, SECONDS);
+            assertRefusedForShutdown_andNothingLeft(paused.readResponse(30_000), stopped);
         }
-        assertEquals(0, spillFiles());
-        assertEquals(0, app.calls.size());
     }
 
     /**
@@ -191,21 +183,11 @@ class NonBlockingIntakeTest {
     void shutdown_anUploadThatEndsWhileDestroyWaits_gets503_andLeavesNothing() throws Exception {
         start(Map.of("shutdownTimeout", "10s", "minUploadRate", "0"), false);
         try (RawClient paused = openPausedUploads(1).get(0)) {
-            await().atMost(20, SECONDS).until(() -> filter.monitor().active().count() == 1);
-            TestServer stopping = server;
-            server = null;
-            java.util.concurrent.CompletableFuture<Void> stopped =
-                    java.util.concurrent.CompletableFuture.runAsync(stopping::close);
-            await().atMost(20, SECONDS).pollInterval(java.time.Duration.ofMillis(5)).until(() -> !filter.isRunning());
+            CompletableFuture<Void> stopped = stopWithOneUploadInFlight();
+            await().atMost(20, SECONDS).pollInterval(Duration.ofMillis(5)).until(() -> !filter.isRunning());
 
-            String response = finish(paused);
-
-            assertTrue(response.startsWith("HTTP/1.1 503"), response);
-            assertTrue(response.contains("server is shutting down"), response);
-            stopped.get(30, SECONDS);
+            assertRefusedForShutdown_andNothingLeft(finish(paused), stopped);
         }
-        assertEquals(0, spillFiles());
-        assertEquals(0, app.calls.size());
     }
 
     @Test
@@ -231,6 +213,23 @@ class NonBlockingIntakeTest {
             builder.filterNotAsyncSupported();
         }
         server = builder.start();
+    }
+
+    /** Once one upload is in flight, stops the server on another thread. */
+    private CompletableFuture<Void> stopWithOneUploadInFlight() {
+        await().atMost(20, SECONDS).until(() -> filter.monitor().active().count() == 1);
+        TestServer stopping = server;
+        server = null;
+        return CompletableFuture.runAsync(stopping::close);
+    }
+
+    private void assertRefusedForShutdown_andNothingLeft(String response, CompletableFuture<Void> stopped)
+            throws Exception {
+        assertTrue(response.startsWith("HTTP/1.1 503"), response);
+        assertTrue(response.contains("server is shutting down"), response);
+        stopped.get(30, SECONDS);
+        assertEquals(0, spillFiles());
+        assertEquals(0, app.calls.size());
     }
 
     private List<RawClient> openPausedUploads(int count) throws IOException {
