@@ -96,7 +96,7 @@ final class SlowClients implements AutoCloseable {
             }
             stepPhase((int) (tick % PHASES), tickStart);
             long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            if (uploads.size() == count && uploads.stream().allMatch(upload -> upload.outcome != null)) {
+            if (uploads.size() == count && ended() == count) {
                 return;
             }
             if (elapsed > timeoutMillis) {
@@ -122,6 +122,11 @@ final class SlowClients implements AutoCloseable {
     /** Uploads open now: connected and not ended. */
     synchronized int inFlight() {
         return (int) uploads.stream().filter(u -> u.outcome == null && u.channel != null).count();
+    }
+
+    /** Uploads that have ended, whichever way. */
+    private synchronized int ended() {
+        return outcomes.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /** How the uploads ended, e.g. {@code {200=1000}} or {@code {200=880, reset=120}}. */

@@ -99,8 +99,7 @@ public final class RoutingPolicy {
             String disk = "not enough disk space: " + format(diskNeeded) + " needed, "
                     + format(Math.max(0, diskAllowed)) + " free above diskReserve " + format(config.diskReserve());
             return critical
-                    ? Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
-                            "memory is critical (heap at " + percent(memory.heapRatio()) + ") and " + disk)
+                    ? unavailable("memory is critical (heap at " + percent(memory.heapRatio()) + ") and " + disk)
                     : Route.rejected(507, disk);
         }
         return route;
@@ -125,8 +124,7 @@ public final class RoutingPolicy {
         if ((long) inFlight * cost <= capacity) {
             return Optional.empty();
         }
-        return Optional.of(Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
-                "too many uploads in flight: " + inFlight + " at memoryPerUpload " + format(cost) + " exceed "
+        return Optional.of(unavailable("too many uploads in flight: " + inFlight + " at memoryPerUpload " + format(cost) + " exceed "
                         + percent(config.memoryFraction()) + " of " + format(memory.available()) + " available ("
                         + memory.limitingFactor() + ")"));
     }
@@ -145,9 +143,13 @@ public final class RoutingPolicy {
         if (memory.descriptorHeadroom() > reserve) {
             return Optional.empty();
         }
-        return Optional.of(Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()),
-                "too few file descriptors left: " + memory.openDescriptors() + " of " + memory.maxDescriptors()
+        return Optional.of(unavailable("too few file descriptors left: " + memory.openDescriptors() + " of " + memory.maxDescriptors()
                         + " open, " + reserve + " are kept for connections and files"));
+    }
+
+    /** REJECTED 503 with {@code Retry-After} from {@code retryAfter} (at least one second). */
+    private Route unavailable(String reason) {
+        return Route.rejectedRetryLater(503, Math.max(1, config.retryAfter().toSeconds()), reason);
     }
 
     private Route chooseMemoryOrDisk(UploadFacts facts, MemorySnapshot memory) {
