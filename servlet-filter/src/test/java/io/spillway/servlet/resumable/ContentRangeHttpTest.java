@@ -227,7 +227,7 @@ class ContentRangeHttpTest {
         String id = begin(file, 50);
         Map<String, String> before = Disk.snapshot(tempDir);
         for (String bad : List.of("../x", "%00", "../../" + id, id.toUpperCase(java.util.Locale.ROOT), id + "0",
-                "x".repeat(10_240))) {
+                "x".repeat(1_000))) {
             HttpResponse<String> refused = Http.send(raw(bad, "POST", "bytes 50-99/100", new byte[50]).build());
             assertEquals(400, refused.statusCode(), bad);
         }
